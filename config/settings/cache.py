@@ -1,0 +1,20 @@
+"""Caches. Every alias carries the schema in its keys (django-tenants' key function), so
+two workspaces can never read each other's cached pages, fragments or Wagtail's
+site-root paths. `KEY_PREFIX` changes per deploy so a release never reads stale pickles.
+"""
+
+from config.settings.env import env_str
+
+REDIS_URL = env_str("REDIS_URL", "redis://localhost:6379/0")
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", env_str("RELEASE", "mewayz"))
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "TIMEOUT": 300,
+    },
+}

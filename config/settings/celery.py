@@ -1,0 +1,19 @@
+"""Celery: Redis broker; tasks run in the schema that enqueued them (tenant-schemas-celery)."""
+
+from config.settings.cache import REDIS_URL
+from config.settings.env import celery_broker_url as _broker
+from config.settings.env import env_bool, env_str
+
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", _broker(REDIS_URL))
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", _broker(REDIS_URL))
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_ACKS_LATE = True  # tasks are idempotent, so a crash mid-task re-runs it
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXPIRES = 3600
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")

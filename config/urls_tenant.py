@@ -1,0 +1,30 @@
+"""URLs of every workspace host. Wagtail's page serving comes last: it owns the rest."""
+
+from django.conf import settings
+from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from config.api import workspace_api
+from config.views import page_not_found
+
+urlpatterns = [
+    path("accounts/", include("shared_apps.accounts.urls")),
+    path("dashboard/", include("tenant_apps.dashboard.urls")),
+    path("api/v1/", workspace_api.urls),
+    # Anything else under /api/ is a JSON 404, never a page or a slash redirect.
+    re_path(r"^api/", page_not_found),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

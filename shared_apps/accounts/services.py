@@ -1,0 +1,97 @@
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from shared_apps.accounts.errors import AccountError, AccountErrorCode
+from shared_apps.accounts.models import User
+from shared_apps.accounts.selectors import user_get_by_email
+
+
+@transaction.atomic
+def user_sign_up(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+    """Create a user who signs in with a password: an identity in public, a customer in
+    a workspace schema. The ambient schema decides which."""
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    if user_get_by_email(email=email) is not None:
+        raise AccountError(
+            "An account with this email already exists.",
+            code=AccountErrorCode.EMAIL_TAKEN,
+            status=409,
+            fields={"email": ["An account with this email already exists."]},
+        )
+    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountError(
+            " ".join(exc.messages),
+            code=AccountErrorCode.PASSWORD_INVALID,
+            fields={"password": list(exc.messages)},
+        ) from exc
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def tenant_user_sync_from_identity(
+    *,
+    identity_uuid,
+    email: str,
+    first_name: str,
+    last_name: str,
+    is_superuser: bool,
+    group_names: list[str],
+) -> User:
+    """The tenant-local mirror of a staff identity. It has no usable password: staff
+    arrive through the SSO hop, never by typing a password on a workspace host."""
+    mirror = User.objects.filter(identity_id=identity_uuid).first()
+    if mirror is None:
+        # A customer who later joins the staff keeps their row, now linked.
+        mirror = User.objects.filter(email__iexact=email).first() or User(email=email.lower())
+        mirror.identity_id = identity_uuid
+        mirror.set_unusable_password()
+    mirror.email = email.lower()
+    mirror.first_name = first_name
+    mirror.last_name = last_name
+    mirror.is_superuser = is_superuser
+    mirror.is_staff = True
+    mirror.is_active = True
+    mirror.save()
+    mirror.groups.set(Group.objects.filter(name__in=group_names))
+    return mirror
+
+
+def password_reset_send(*, email: str, site_name: str, base_url: str) -> bool:
+    """Mail a reset link if an active account with a usable password has this email.
+
+    `base_url` comes from the workspace's verified primary host (or the platform's),
+    never from the request's Host header. Returns whether a mail was sent; callers show
+    the same message either way so the form does not reveal who has an account.
+    """
+    user = user_get_by_email(email=email)
+    if user is None or not user.is_active or not user.has_usable_password():
+        return False
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {"user": user, "site_name": site_name, "reset_url": f"{base_url}{path}"}
+    send_mail(
+        subject=f"Reset your {site_name} password",
+        message=render_to_string("accounts/email/password_reset.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+        html_message=render_to_string("accounts/email/password_reset.html", context),
+    )
+    return True

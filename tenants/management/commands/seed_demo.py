@@ -1,0 +1,112 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from cms.services import home_page_content_set
+from shared_apps.accounts.models import User
+from shared_apps.accounts.selectors import user_get_by_email
+from shared_apps.accounts.services import user_sign_up
+from tenants.models import Workspace
+from tenants.selectors import absolute_url, platform_url, workspace_url
+from tenants.services import domain_add, workspace_provision
+
+DEMO_PASSWORD = "demo-pass-2026"
+PLATFORM_OWNER = "owner@mewayz.test"
+WORKSPACE_OWNER = "alex@acme.test"
+CUSTOMER = "sam@customer.test"
+
+DEMO_WORKSPACES = [
+    {
+        "name": "Acme Studio",
+        "slug": "acme",
+        "description": "A design studio selling courses and templates.",
+        "branding": {
+            "primary_color": "#e11d48",
+            "accent_color": "#f59e0b",
+            "tagline": "Design that sells.",
+        },
+        "extra_host": "acme-studio.localhost",
+        "intro": "Design courses, templates and coaching from the Acme team.",
+        "body": (
+            "<h2>Learn to design</h2>"
+            "<p>Start with our free mini-course, then join the community.</p>"
+        ),
+    },
+    {
+        "name": "Bloom Bakery",
+        "slug": "bloom",
+        "description": "A neighbourhood bakery with an online shop.",
+        "branding": {
+            "primary_color": "#16a34a",
+            "accent_color": "#a16207",
+            "tagline": "Baked every morning.",
+        },
+        "extra_host": None,
+        "intro": "Sourdough, pastries and cakes, baked every morning.",
+        "body": "<h2>Order for pickup</h2><p>Pre-order by 8pm for next-day pickup.</p>",
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Seed a demo platform: a platform owner, two workspaces with content. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", default=None, help="Only used to print the URLs.")
+
+    def handle(self, *args, port=None, **options):
+        with transaction.atomic():
+            platform_owner = self._identity(PLATFORM_OWNER, "Pat", "Platform", superuser=True)
+            workspace_owner = self._identity(WORKSPACE_OWNER, "Alex", "Acme")
+            workspaces = [self._workspace(spec, workspace_owner) for spec in DEMO_WORKSPACES]
+        self._print_summary(platform_owner, workspace_owner, workspaces)
+
+    def _identity(self, email, first_name, last_name, superuser=False) -> User:
+        identity = user_get_by_email(email=email)
+        if identity is None:
+            identity = user_sign_up(
+                email=email, password=DEMO_PASSWORD, first_name=first_name, last_name=last_name
+            )
+            if superuser:
+                identity.is_staff = identity.is_superuser = True
+                identity.save(update_fields=["is_staff", "is_superuser"])
+        return identity
+
+    def _workspace(self, spec, owner) -> Workspace:
+        existing = Workspace.objects.filter(slug=spec["slug"]).first()
+        if existing:
+            return existing
+        workspace = workspace_provision(
+            name=spec["name"],
+            slug=spec["slug"],
+            description=spec["description"],
+            branding=spec["branding"],
+            owner=owner,
+        )
+        if spec["extra_host"]:
+            domain_add(workspace=workspace, host=spec["extra_host"], verified=True)
+        # Crosses schemas: sample content and a customer live in the new workspace.
+        with tenant_context(workspace):
+            home_page_content_set(intro=spec["intro"], body_html=spec["body"])
+            user_sign_up(email=CUSTOMER, password=DEMO_PASSWORD, first_name="Sam")
+        return workspace
+
+    def _print_summary(self, platform_owner, workspace_owner, workspaces):
+        line = self.stdout.write
+        line("")
+        line(self.style.SUCCESS(f"{settings.PLATFORM_NAME} demo is ready"))
+        line(f"  Platform       {platform_url()}")
+        line(f"  Platform admin {platform_url(path='/admin/')}")
+        line(f"  Platform API   {platform_url(path='/api/platform/v1/docs')}")
+        for workspace in workspaces:
+            line(f"  {workspace.name:<14} {workspace_url(workspace=workspace)}")
+            for domain in workspace.domains.filter(is_primary=False, is_verified=True):
+                line(f"  {'':<14} {absolute_url(host=domain.domain)} (custom host)")
+            line(f"  {'':<14} {workspace_url(workspace=workspace, path='/api/v1/docs')}")
+        line("")
+        line("  Sign in on the platform with")
+        line(f"    {platform_owner.email} / {DEMO_PASSWORD}  (platform owner)")
+        line(f"    {workspace_owner.email} / {DEMO_PASSWORD}  (owns both workspaces)")
+        line(f"  Sign in on a workspace site as a customer with {CUSTOMER} / {DEMO_PASSWORD}")
+        line("")

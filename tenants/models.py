@@ -1,0 +1,115 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+SLUG_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+SLUG_MIN_LENGTH = 3
+SLUG_MAX_LENGTH = 40
+SCHEMA_PREFIX = "ws_"
+
+
+def workspace_logo_path(instance: "Workspace", filename: str) -> str:
+    # Stored from the public plane, so the storage's schema prefix is "public":
+    # the workspace id keeps logos of different workspaces apart.
+    return f"workspaces/{instance.pk}/logo/{filename}"
+
+
+class Workspace(TenantMixin):
+    """A business on its own hosts, with its own PostgreSQL schema."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        ARCHIVED = "archived", "Archived"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        validators=[RegexValidator(SLUG_PATTERN)],
+    )
+    description = models.TextField(blank=True)
+    logo = models.ImageField(upload_to=workspace_logo_path, blank=True)
+    # The plan's code in the billing catalog (public plane); billing owns its meaning.
+    plan_code = models.CharField(max_length=40, default="free")
+    # Colours, fonts and names the design system reads (tenants.branding fills defaults).
+    branding = models.JSONField(default=dict, blank=True)
+    settings = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField(max_length=255, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Provisioning clones the template schema itself (tenants.services) and dropping a
+    # schema is only ever an explicit, confirmed act (workspace_delete).
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @staticmethod
+    def schema_name_for_slug(slug: str) -> str:
+        return SCHEMA_PREFIX + slug.replace("-", "_")
+
+
+class Domain(DomainMixin):
+    """A host that answers for a workspace. Only verified hosts route."""
+
+    id = models.BigAutoField(primary_key=True)
+    is_verified = models.BooleanField(default=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_primary", "domain"]
+
+
+class Membership(models.Model):
+    """An identity's role in a workspace. Roles map onto Wagtail groups in the schema."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        ADMIN = "admin", "Admin"
+        EDITOR = "editor", "Editor"
+        VIEWER = "viewer", "Viewer"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    identity = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    # {"permission codename": true|false} on top of what the role grants.
+    permission_overrides = models.JSONField(default=dict, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["identity", "workspace"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identity} · {self.workspace} ({self.role})"

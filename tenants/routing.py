@@ -1,0 +1,97 @@
+"""Host → schema routing. Replaces django-tenants' TenantMainMiddleware so that:
+
+- the platform's own hosts are a setting, not a row (no public "tenant" to misroute to);
+- a warm request never queries the control plane (tenants.host_cache);
+- unknown, unverified and archived hosts get a plain 404, never the public site;
+- a suspended workspace gets its branded "temporarily unavailable" page (403 on its API).
+"""
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.db import connection
+from django.http import HttpResponseNotFound, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import set_urlconf
+
+from config.errors import error_body
+from config.health import HEALTH_VIEWS
+from tenants.errors import WorkspaceErrorCode
+from tenants.models import Workspace
+from tenants.selectors import workspace_get_for_host
+
+
+def host_from_request(request) -> str | None:
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return host.lower().rstrip(".") or None
+
+
+def unknown_host_response() -> HttpResponseNotFound:
+    # Rendered without a request: no context processors, no database, nothing to leak.
+    return HttpResponseNotFound(render_to_string("errors/unknown_host.html"))
+
+
+def suspended_response(request, workspace: Workspace):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body(
+                WorkspaceErrorCode.SUSPENDED,
+                "This workspace is temporarily unavailable.",
+            ),
+            status=403,
+        )
+    response = render(request, "errors/workspace_unavailable.html", status=503)
+    response["Retry-After"] = "3600"
+    return response
+
+
+def tls_ask(request):
+    """Caddy's on-demand TLS asks here before getting a certificate for a host: only
+    hosts we serve (the platform's, verified workspace hosts) get one."""
+    host = (request.GET.get("domain") or "").strip().lower().rstrip(".")
+    served = host in settings.PLATFORM_HOSTS or (
+        bool(host) and workspace_get_for_host(host=host) is not None
+    )
+    return JsonResponse({"domain": host, "served": served}, status=200 if served else 404)
+
+
+# Answered on any Host header, before routing: probes and Caddy call by internal address.
+HOST_AGNOSTIC_VIEWS = {**HEALTH_VIEWS, "/internal/tls-ask": tls_ask}
+
+
+class WorkspaceRoutingMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        connection.set_schema_to_public()
+        request.workspace = None
+        request.tenant = connection.tenant
+
+        host_agnostic_view = HOST_AGNOSTIC_VIEWS.get(request.path)
+        if host_agnostic_view is not None:
+            return host_agnostic_view(request)
+
+        host = host_from_request(request)
+        if host in settings.PLATFORM_HOSTS:
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            set_urlconf(request.urlconf)
+            return self.get_response(request)
+
+        workspace = workspace_get_for_host(host=host) if host else None
+        if workspace is None:
+            return unknown_host_response()
+
+        workspace.domain_url = host  # shown by django-tenants' log filter
+        request.tenant = request.workspace = workspace
+        connection.set_tenant(workspace)
+        if workspace.status == Workspace.Status.SUSPENDED:
+            return suspended_response(request, workspace)
+
+        request.urlconf = settings.ROOT_URLCONF
+        set_urlconf(request.urlconf)
+        return self.get_response(request)

@@ -1,0 +1,279 @@
+import re
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import schema_exists, tenant_context
+
+from cms.services import site_initialize
+from cms.tasks import site_hostname_sync
+from shared_apps.accounts.services import tenant_user_sync_from_identity
+from shared_apps.platform.services import audit_record
+from tenants.branding import branding_problems
+from tenants.errors import (
+    DomainError,
+    TemplateSchemaMissingError,
+    WorkspaceErrorCode,
+    WorkspaceSlugError,
+    WorkspaceStatusError,
+)
+from tenants.models import Domain, Membership, Workspace
+from tenants.selectors import (
+    template_schema_exists,
+    workspace_default_host,
+    workspace_primary_host,
+    workspace_slug_problem,
+)
+from tenants.task_routing import enqueue_in_workspace
+
+HOST_PATTERN = re.compile(
+    r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
+)
+
+# How a membership role shows up inside the workspace schema (Wagtail's groups).
+ROLE_GROUPS = {
+    Membership.Role.OWNER: {"superuser": True, "groups": []},
+    Membership.Role.ADMIN: {"superuser": True, "groups": []},
+    Membership.Role.EDITOR: {"superuser": False, "groups": ["Editors"]},
+    Membership.Role.VIEWER: {"superuser": False, "groups": []},
+}
+
+
+@transaction.atomic
+def workspace_provision(
+    *,
+    name: str,
+    slug: str,
+    owner,
+    description: str = "",
+    plan_code: str = "free",
+    branding: dict | None = None,
+    actor=None,
+) -> Workspace:
+    """Create a workspace by cloning the template schema, then seed it.
+
+    One transaction: PostgreSQL DDL is transactional, so a failure anywhere (the clone,
+    the seed) leaves no row, no domain and no schema behind.
+    """
+    name = (name or "").strip()
+    slug = (slug or "").strip().lower()
+    if not name or len(name) > 120:
+        raise WorkspaceSlugError(
+            "Give the workspace a name of up to 120 characters.",
+            fields={"name": ["Give the workspace a name of up to 120 characters."]},
+        )
+    problem = workspace_slug_problem(slug=slug)
+    if problem:
+        raise WorkspaceSlugError(
+            problem, code=WorkspaceErrorCode.SLUG_TAKEN, fields={"slug": [problem]}
+        )
+    if branding and (problems := branding_problems(branding)):
+        raise WorkspaceSlugError("Some branding values are invalid.", fields=problems)
+    if not template_schema_exists():
+        raise TemplateSchemaMissingError()
+
+    workspace = Workspace(
+        name=name,
+        slug=slug,
+        schema_name=Workspace.schema_name_for_slug(slug),
+        description=description.strip(),
+        plan_code=plan_code,
+        branding=branding or {},
+    )
+    workspace.save()
+    Domain.objects.create(
+        domain=workspace_default_host(slug=slug),
+        tenant=workspace,
+        is_primary=True,
+        is_verified=True,
+        verified_at=timezone.now(),
+    )
+    # The template's django_migrations rows are cloned with it, so unlike
+    # django-tenants' own create_schema there is no `migrate --fake` to run after.
+    CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, workspace.schema_name, "DATA")
+
+    membership = Membership.objects.create(
+        identity=owner,
+        workspace=workspace,
+        role=Membership.Role.OWNER,
+        joined_at=timezone.now(),
+    )
+    _seed_workspace_schema(workspace=workspace, owner_membership=membership)
+    audit_record(
+        action="workspace.provisioned",
+        actor=actor or owner,
+        workspace_id=workspace.pk,
+        target=workspace,
+        data={"slug": slug, "owner": owner.email},
+    )
+    return workspace
+
+
+def _seed_workspace_schema(*, workspace: Workspace, owner_membership: Membership) -> None:
+    # Crosses schemas: the new workspace's Wagtail site and its owner's tenant-local
+    # mirror live in the workspace schema; the rows that describe them live in public.
+    with tenant_context(workspace):
+        site_initialize(
+            site_name=workspace.name,
+            hostname=workspace_primary_host(workspace=workspace),
+            port=_public_port(),
+        )
+        membership_mirror_sync_in_workspace(membership=owner_membership)
+
+
+def membership_mirror_sync_in_workspace(*, membership: Membership) -> None:
+    """Make (or update) the tenant-local user that stands for a member in their workspace."""
+    identity = membership.identity
+    access = ROLE_GROUPS[membership.role]
+    with tenant_context(membership.workspace):
+        tenant_user_sync_from_identity(
+            identity_uuid=identity.uuid,
+            email=identity.email,
+            first_name=identity.first_name,
+            last_name=identity.last_name,
+            is_superuser=access["superuser"],
+            group_names=access["groups"],
+        )
+
+
+def _public_port() -> int:
+    if settings.PUBLIC_URL_PORT:
+        return settings.PUBLIC_URL_PORT
+    return 443 if settings.PUBLIC_URL_SCHEME == "https" else 80
+
+
+@transaction.atomic
+def workspace_suspend(*, workspace: Workspace, actor=None, reason: str = "") -> Workspace:
+    return _workspace_status_change(
+        workspace=workspace,
+        to=Workspace.Status.SUSPENDED,
+        allowed_from={Workspace.Status.ACTIVE},
+        actor=actor,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def workspace_unsuspend(*, workspace: Workspace, actor=None) -> Workspace:
+    return _workspace_status_change(
+        workspace=workspace,
+        to=Workspace.Status.ACTIVE,
+        allowed_from={Workspace.Status.SUSPENDED},
+        actor=actor,
+        reason="",
+    )
+
+
+@transaction.atomic
+def workspace_archive(*, workspace: Workspace, actor=None, reason: str = "") -> Workspace:
+    return _workspace_status_change(
+        workspace=workspace,
+        to=Workspace.Status.ARCHIVED,
+        allowed_from={Workspace.Status.ACTIVE, Workspace.Status.SUSPENDED},
+        actor=actor,
+        reason=reason,
+    )
+
+
+def _workspace_status_change(*, workspace, to, allowed_from, actor, reason) -> Workspace:
+    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    if workspace.status not in allowed_from:
+        raise WorkspaceStatusError(
+            f"The workspace is {workspace.get_status_display().lower()}; "
+            f"it cannot become {Workspace.Status(to).label.lower()}."
+        )
+    previous = workspace.status
+    workspace.status = to
+    workspace.status_reason = reason[:255]
+    workspace.status_changed_at = timezone.now()
+    workspace.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    audit_record(
+        action=f"workspace.{Workspace.Status(to).value}",
+        actor=actor,
+        workspace_id=workspace.pk,
+        target=workspace,
+        data={"from": previous, "reason": reason},
+    )
+    return workspace
+
+
+@transaction.atomic
+def workspace_delete(*, workspace: Workspace, confirm_slug: str, actor=None) -> None:
+    """Delete the workspace row, its domains and memberships, and drop its schema."""
+    if confirm_slug != workspace.slug:
+        raise WorkspaceStatusError(
+            "Type the workspace's slug exactly to confirm deletion.",
+            code=WorkspaceErrorCode.CONFIRMATION_MISMATCH,
+            status=400,
+            fields={"confirm_slug": ["Does not match the workspace's slug."]},
+        )
+    workspace_id, slug, schema_name = workspace.pk, workspace.slug, workspace.schema_name
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: rows written earlier in
+        # this transaction leave pending checks, and PostgreSQL refuses to drop tables
+        # with pending trigger events. Run the checks now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    workspace.delete(force_drop=schema_exists(schema_name))
+    audit_record(
+        action="workspace.deleted",
+        actor=actor,
+        workspace_id=workspace_id,
+        data={"slug": slug, "schema": schema_name},
+    )
+
+
+@transaction.atomic
+def domain_add(*, workspace: Workspace, host: str, verified: bool = False, actor=None) -> Domain:
+    """Attach another host to a workspace. Unverified hosts are stored but do not route."""
+    host = (host or "").strip().lower().rstrip(".")
+    if not HOST_PATTERN.match(host):
+        raise DomainError(
+            "Enter a host name such as shop.example.com.", fields={"host": ["Invalid host."]}
+        )
+    if host in settings.PLATFORM_HOSTS or Domain.objects.filter(domain=host).exists():
+        raise DomainError(
+            "That host is already in use.",
+            code=WorkspaceErrorCode.DOMAIN_TAKEN,
+            status=409,
+            fields={"host": ["Already in use."]},
+        )
+    domain = Domain.objects.create(
+        domain=host,
+        tenant=workspace,
+        is_primary=False,
+        is_verified=verified,
+        verified_at=timezone.now() if verified else None,
+    )
+    audit_record(
+        action="domain.added",
+        actor=actor,
+        workspace_id=workspace.pk,
+        target=domain,
+        data={"host": host, "verified": verified},
+    )
+    return domain
+
+
+@transaction.atomic
+def domain_set_primary(*, domain: Domain, actor=None) -> Domain:
+    """Make a verified host the workspace's primary one and move its Wagtail site there."""
+    if not domain.is_verified:
+        raise DomainError(
+            "Only a verified host can become the primary one.",
+            fields={"host": ["Not verified yet."]},
+        )
+    domain.is_primary = True
+    domain.save()  # DomainMixin.save demotes the previous primary
+    enqueue_in_workspace(
+        site_hostname_sync, workspace=domain.tenant, hostname=domain.domain, port=_public_port()
+    )
+    audit_record(
+        action="domain.made_primary",
+        actor=actor,
+        workspace_id=domain.tenant_id,
+        target=domain,
+        data={"host": domain.domain},
+    )
+    return domain

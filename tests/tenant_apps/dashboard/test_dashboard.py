@@ -1,0 +1,40 @@
+"""The workspace dashboard shell on a workspace host."""
+
+from tests.helpers import host_of
+
+
+def test_dashboard_requires_sign_in(client, alpha):
+    response = client.get("/dashboard/", HTTP_HOST=host_of(alpha))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-in/")
+
+
+def test_dashboard_lists_modules_and_the_workspace(staff_client, alpha, owner):
+    response = staff_client.get("/dashboard/", HTTP_HOST=host_of(alpha))
+
+    assert response.status_code == 200
+    assert [module.key for module in response.context["modules"]] == ["home", "pages", "site"]
+    assert response.context["workspace"] == alpha
+    content = response.content.decode()
+    assert "Alpha Co" in content
+    assert owner.email in content
+    assert 'href="/cms/"' in content
+
+
+def test_dashboard_wears_the_workspace_brand(staff_client, alpha):
+    alpha.branding = {"primary_color": "#123456"}
+    alpha.save()
+
+    response = staff_client.get("/dashboard/", HTTP_HOST=host_of(alpha))
+
+    assert "--brand-primary: #123456" in response.content.decode()
+
+
+def test_invalid_branding_cannot_break_out_of_the_style_block(staff_client, alpha):
+    alpha.branding = {"primary_color": "red;}</style><script>alert(1)</script>"}
+    alpha.save()
+
+    response = staff_client.get("/dashboard/", HTTP_HOST=host_of(alpha))
+
+    assert "<script>alert(1)</script>" not in response.content.decode()
