@@ -28,18 +28,20 @@ def _say(message: str) -> None:
 
 
 class EmbeddedPostgres:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, keep_running: bool):
         self.data_dir = data_dir
+        self.keep_running = keep_running
         self.server = None
 
     def start(self, database: str) -> str:
         import pgserver
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        # cleanup_mode=None: we stop it ourselves, only if we were the ones to start it.
-        was_running = (self.data_dir / "postmaster.pid").exists()
-        self.server = pgserver.get_server(self.data_dir, cleanup_mode=None)
-        self.started_here = not was_running
+        # Stop it on exit only if this process is the one that started it.
+        self.started_here = not self._running() and not self.keep_running
+        self.server = pgserver.get_server(
+            self.data_dir, cleanup_mode="stop" if self.started_here else None
+        )
         # A development-only server: durability traded for speed (migrations, tests).
         self.server.psql(
             "ALTER SYSTEM SET fsync = off; ALTER SYSTEM SET synchronous_commit = off;"
@@ -54,17 +56,25 @@ class EmbeddedPostgres:
         socket_dir = self.server.get_uri().split("host=", 1)[1]
         return f"postgresql://postgres@{quote(socket_dir, safe='')}/{database}"
 
+    def _running(self) -> bool:
+        pid_file = self.data_dir / "postmaster.pid"
+        try:
+            os.kill(int(pid_file.read_text().split()[0]), 0)
+        except (FileNotFoundError, IndexError, ValueError, ProcessLookupError):
+            return False
+        except PermissionError:  # alive, owned by pgserver's system user
+            return True
+        return True
+
     def stop(self) -> None:
         if self.server is not None and self.started_here:
-            from pgserver.utils import pg_ctl
-
-            with contextlib.suppress(Exception):
-                pg_ctl(["-w", "stop"], pgdata=self.data_dir, user=self.server.system_user)
+            self.server.cleanup()  # cleanup_mode="stop": stops, keeps the data
 
 
 class EmbeddedRedis:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, keep_running: bool):
         self.data_dir = data_dir
+        self.keep_running = keep_running
         self.socket = data_dir / "redis.sock"
         self.pidfile = data_dir / "redis.pid"
         self.started_here = False
@@ -97,7 +107,7 @@ class EmbeddedRedis:
                 ],
                 check=True,
             )  # fmt: skip
-            self.started_here = True
+            self.started_here = not self.keep_running
             for _ in range(100):
                 if self._running():
                     break
@@ -115,10 +125,10 @@ class EmbeddedRedis:
 class Services:
     """The environment the project runs in, with embedded servers where none are given."""
 
-    def __init__(self, database: str):
+    def __init__(self, database: str, keep_running: bool = False):
         self.database = database
-        self.postgres = EmbeddedPostgres(LOCAL / "postgres")
-        self.redis = EmbeddedRedis(LOCAL / "redis")
+        self.postgres = EmbeddedPostgres(LOCAL / "postgres", keep_running)
+        self.redis = EmbeddedRedis(LOCAL / "redis", keep_running)
         self.env = dict(os.environ)
 
     def __enter__(self):
@@ -211,8 +221,7 @@ def main(argv: list[str]) -> int:
         return test(rest)
     if command == "bench":
         return bench()
-    with Services("mewayz") as services:  # `env`: print the URLs, leave servers running
-        services.postgres.started_here = services.redis.started_here = False
+    with Services("mewayz", keep_running=True) as services:  # `env`: leave them running
         print(f"export DATABASE_URL='{services.env['DATABASE_URL']}'")
         print(f"export REDIS_URL='{services.env['REDIS_URL']}'")
     return 0

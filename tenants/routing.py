@@ -60,7 +60,7 @@ def tls_ask(request):
 
 
 # Answered on any Host header, before routing: probes and Caddy call by internal address.
-HOST_AGNOSTIC_VIEWS = {**HEALTH_VIEWS, "/internal/tls-ask": tls_ask}
+HOST_AGNOSTIC_VIEWS = {**HEALTH_VIEWS, "/internal/tls/ask": tls_ask}
 
 
 class WorkspaceRoutingMiddleware:

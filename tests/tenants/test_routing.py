@@ -144,7 +144,7 @@ def test_tls_ask_allows_only_hosts_we_serve(client, alpha):
     domain_add(workspace=alpha, host="pending.alpha-example.com", verified=False)
 
     def ask(domain):
-        return client.get("/internal/tls-ask", {"domain": domain}, HTTP_HOST="web:8000")
+        return client.get("/internal/tls/ask", {"domain": domain}, HTTP_HOST="web:8000")
 
     assert ask("localhost").status_code == 200
     assert ask(host_of(alpha)).status_code == 200
