@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -157,7 +158,14 @@ def run() -> int:
         _say("Migrating the public, template and workspace schemas")
         _manage(env, "migrate_platform")
         _say("Seeding the demo platform (kept if it already exists)")
-        _manage(env, "seed_demo", "--port", port)
+        summary = subprocess.run(
+            [PYTHON, "manage.py", "seed_demo", "--port", port],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         beat_schedule = LOCAL / "celerybeat-schedule"
         commands = {
             "web": [PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}"],
@@ -169,8 +177,10 @@ def run() -> int:
         processes = {
             name: subprocess.Popen(command, cwd=ROOT, env=env) for name, command in commands.items()
         }
-        _say("Web server, Celery worker and beat are running. Ctrl-C stops them all.")
         try:
+            _wait_for_web(port, processes["web"])
+            print(summary, flush=True)
+            _say("Web server, Celery worker and beat are running. Ctrl-C stops them all.")
             while all(process.poll() is None for process in processes.values()):
                 time.sleep(0.5)
             for name, process in processes.items():
@@ -188,6 +198,17 @@ def run() -> int:
                 except subprocess.TimeoutExpired:
                     process.kill()
     return 0
+
+
+def _wait_for_web(port: str, web: subprocess.Popen) -> None:
+    """Print the demo's URLs only once they answer (and after the servers' banners)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and web.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
 
 
 def test(pytest_args: list[str]) -> int:

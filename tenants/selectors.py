@@ -1,10 +1,12 @@
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django_tenants.utils import schema_exists
 
+from tenants.branding import branding_with_defaults
 from tenants.host_cache import cached_workspace_for_host
 from tenants.models import (
     SLUG_MAX_LENGTH,
@@ -177,10 +179,25 @@ def template_schema_exists() -> bool:
     return schema_exists(settings.TENANT_BASE_SCHEMA)
 
 
-def site_identity_for_request(request) -> tuple[str, str]:
-    """(name, base URL) of the site a request is on, for mail links and subjects: the
-    workspace's verified primary host, or the platform's, never the Host header."""
+@dataclass(frozen=True)
+class SiteIdentity:
+    """Who mail speaks for: name, base URL of its links, and brand."""
+
+    name: str
+    base_url: str
+    brand: dict
+
+
+def site_identity_for_request(request) -> SiteIdentity:
+    """The site a request is on, for mail: links go to the workspace's verified primary
+    host, or the platform's, never to the request's Host header."""
     workspace = getattr(request, "workspace", None)
     if workspace is None:
-        return settings.PLATFORM_NAME, platform_url(path="")
-    return workspace.name, workspace_url(workspace=workspace, path="")
+        return SiteIdentity(
+            settings.PLATFORM_NAME, platform_url(path=""), branding_with_defaults({})
+        )
+    return SiteIdentity(
+        workspace.name,
+        workspace_url(workspace=workspace, path=""),
+        branding_with_defaults(workspace.branding),
+    )

@@ -17,3 +17,8 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deactivate instead. The admin's delete confirmation walks relations of apps
+        # from the other plane; deletion goes through tenants.deletion in code.
+        return False

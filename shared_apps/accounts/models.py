@@ -7,7 +7,17 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def delete(self):
+        # Crosses schemas: accounts.User exists in both planes; see tenants.deletion.
+        from tenants.deletion import delete_in_current_schema
+
+        return delete_in_current_schema(self)
+
+    delete.queryset_only = True
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):
@@ -64,6 +74,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def delete(self, using=None, keep_parents=False):
+        from tenants.deletion import delete_in_current_schema
+
+        return delete_in_current_schema([self])
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.email

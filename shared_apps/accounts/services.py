@@ -69,7 +69,7 @@ def tenant_user_sync_from_identity(
     return mirror
 
 
-def password_reset_send(*, email: str, site_name: str, base_url: str) -> bool:
+def password_reset_send(*, email: str, site_name: str, base_url: str, brand: dict) -> bool:
     """Mail a reset link if an active account with a usable password has this email.
 
     `base_url` comes from the workspace's verified primary host (or the platform's),
@@ -86,7 +86,12 @@ def password_reset_send(*, email: str, site_name: str, base_url: str) -> bool:
             "token": default_token_generator.make_token(user),
         },
     )
-    context = {"user": user, "site_name": site_name, "reset_url": f"{base_url}{path}"}
+    context = {
+        "user": user,
+        "site_name": site_name,
+        "reset_url": f"{base_url}{path}",
+        "brand": brand,
+    }
     send_mail(
         subject=f"Reset your {site_name} password",
         message=render_to_string("accounts/email/password_reset.txt", context),

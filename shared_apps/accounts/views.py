@@ -58,9 +58,12 @@ def _status(request, form) -> int:
 def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        site_name, base_url = site_identity_for_request(request)
+        site = site_identity_for_request(request)
         password_reset_send(
-            email=form.cleaned_data["email"], site_name=site_name, base_url=base_url
+            email=form.cleaned_data["email"],
+            site_name=site.name,
+            base_url=site.base_url,
+            brand=site.brand,
         )
         return redirect("accounts:password_reset_done")
     return render(

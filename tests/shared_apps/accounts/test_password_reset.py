@@ -108,3 +108,16 @@ def test_staff_mirrors_cannot_reset_a_password_on_the_workspace(client, alpha, o
     client.post(RESET, {"email": owner.email}, HTTP_HOST=host_of(alpha))
 
     assert mail.outbox == []
+
+
+def test_workspace_reset_mail_wears_the_workspace_brand(client, alpha):
+    alpha.branding = {"primary_color": "#abcdef"}
+    alpha.save()
+    with tenant_context(alpha):
+        customer = IdentityFactory(email="brand@example.test")
+
+    client.post(RESET, {"email": customer.email}, HTTP_HOST=host_of(alpha))
+
+    html = mail.outbox[0].alternatives[0][0]
+    assert "#abcdef" in html
+    assert "Mewayz" not in html
