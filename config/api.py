@@ -74,39 +74,33 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return respond(request, 500, ErrorCode.SERVER_ERROR, "Something went wrong on our side.")
 
 
-def build_workspace_api() -> NinjaAPI:
-    from shared_apps.accounts.api import workspace_router as accounts_router
-    from tenants.api import workspace_router as workspace_router
-
+def build_api(*, title: str, namespace: str, description: str, routers: dict) -> NinjaAPI:
     api = NinjaAPI(
-        title="Workspace API",
+        title=title,
         version="1",
-        urls_namespace="workspace_api",
+        urls_namespace=namespace,
         auth=django_auth,
-        description="Everything a workspace does, scoped to the host you call it on.",
+        description=description,
     )
     install_error_handlers(api)
-    api.add_router("/workspace", workspace_router)
-    api.add_router("/me", accounts_router)
+    for prefix, router in routers.items():
+        api.add_router(prefix, router)
     return api
 
 
-def build_platform_api() -> NinjaAPI:
-    from shared_apps.accounts.api import platform_router as accounts_router
-    from tenants.api import platform_router as workspaces_router
+# Each app's api.py owns its routers; this is the one place they are mounted.
+from shared_apps.accounts import api as accounts_api  # noqa: E402
+from tenants import api as tenants_api  # noqa: E402
 
-    api = NinjaAPI(
-        title="Platform API",
-        version="1",
-        urls_namespace="platform_api",
-        auth=django_auth,
-        description="Identities and the workspaces they belong to.",
-    )
-    install_error_handlers(api)
-    api.add_router("/me", accounts_router)
-    api.add_router("/workspaces", workspaces_router)
-    return api
-
-
-workspace_api = build_workspace_api()
-platform_api = build_platform_api()
+workspace_api = build_api(
+    title="Workspace API",
+    namespace="workspace_api",
+    description="Everything a workspace does, scoped to the host you call it on.",
+    routers={"/workspace": tenants_api.workspace_router, "/me": accounts_api.workspace_router},
+)
+platform_api = build_api(
+    title="Platform API",
+    namespace="platform_api",
+    description="Identities and the workspaces they belong to.",
+    routers={"/me": accounts_api.platform_router, "/workspaces": tenants_api.platform_router},
+)

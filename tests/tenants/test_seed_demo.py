@@ -1,0 +1,29 @@
+"""`make run` seeds the demo with `seed_demo`; a second run must reuse it."""
+
+from django.core.management import call_command
+from django_tenants.utils import tenant_context
+
+from cms.models import HomePage
+from shared_apps.accounts.models import User
+from tenants.models import Domain, Membership, Workspace
+
+
+def test_seed_demo_builds_the_demo_and_is_idempotent(db, capsys):
+    call_command("seed_demo", port="8000")
+    first = capsys.readouterr().out
+    call_command("seed_demo", port="8000")
+
+    acme, bloom = Workspace.objects.get(slug="acme"), Workspace.objects.get(slug="bloom")
+    assert Workspace.objects.filter(slug__in=["acme", "bloom"]).count() == 2
+    assert Domain.objects.get(domain="acme-studio.localhost").is_verified
+    assert User.objects.get(email="owner@mewayz.test").is_superuser
+    alex = User.objects.get(email="alex@acme.test")
+    assert set(Membership.objects.filter(identity=alex).values_list("role", flat=True)) == {
+        "owner"
+    }
+    for workspace in (acme, bloom):
+        with tenant_context(workspace):
+            assert HomePage.objects.get().intro
+            assert User.objects.filter(email="sam@customer.test").exists()
+    assert "acme-studio.localhost" in first
+    assert "demo-pass-2026" in first
