@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench lint format browser clean-local
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet -r requirements-dev.lock
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -1,8 +1,10 @@
+import secrets
 import uuid
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django_tenants.models import DomainMixin, TenantMixin
 
 SLUG_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
@@ -66,16 +68,35 @@ class Workspace(TenantMixin):
         return SCHEMA_PREFIX + slug.replace("-", "_")
 
 
+def verification_token() -> str:
+    return secrets.token_hex(16)
+
+
 class Domain(DomainMixin):
-    """A host that answers for a workspace. Only verified hosts route."""
+    """A host that answers for a workspace. Only verified hosts route.
+
+    A custom host proves ownership with a TXT record `_mewayz.<host>` holding
+    `verification_token`, and points at the platform with a CNAME.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        VERIFIED = "verified", "Verified"
+        FAILED = "failed", "Failed"
 
     id = models.BigAutoField(primary_key=True)
+    # Routing reads is_verified; status adds why a host is not (yet) verified.
     is_verified = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    verification_token = models.CharField(max_length=64, default=verification_token)
+    failure_reason = models.CharField(max_length=255, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-is_primary", "domain"]
+        indexes = [models.Index(fields=["status", "last_checked_at"])]
 
 
 class Membership(models.Model):
@@ -113,3 +134,46 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identity} · {self.workspace} ({self.role})"
+
+
+class Invitation(models.Model):
+    """An emailed, expiring, single-use invitation to join a workspace with a role.
+
+    Only a hash of the token is stored: the link in the mail is the only copy.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=16, choices=Membership.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open invitation per address and workspace: resend reuses it.
+            models.UniqueConstraint(
+                "workspace",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.workspace} ({self.role})"

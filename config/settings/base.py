@@ -107,7 +107,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Every stored path starts with the schema name (django-tenants' storage), so one
 # workspace can never address another's files by guessing a path.
-MULTITENANT_RELATIVE_MEDIA_ROOT = ""
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"  # both the folder and the URL carry the schema
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -165,3 +165,8 @@ PLATFORM_HOSTS = list(dict.fromkeys([PLATFORM_DOMAIN, *env_list("PLATFORM_EXTRA_
 # timeout only bounds the life of an entry nobody changes.
 ROUTING_CACHE_SECONDS = env_int("ROUTING_CACHE_SECONDS", 3600)
 ROUTING_NEGATIVE_CACHE_SECONDS = env_int("ROUTING_NEGATIVE_CACHE_SECONDS", 60)
+
+WAGTAILADMIN_BASE_URL = WAGTAILADMIN_BASE_URL or (  # noqa: F405
+    f"{PUBLIC_URL_SCHEME}://{PLATFORM_DOMAIN}"
+    + (f":{PUBLIC_URL_PORT}" if PUBLIC_URL_PORT else "")
+)

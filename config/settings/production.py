@@ -11,8 +11,8 @@ CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
-# /healthz and /readyz are probed over plain HTTP by the orchestrator.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# /healthz, /readyz and /internal/tls/ask answer before SecurityMiddleware runs
+# (tenants.routing), so probes over plain HTTP are never redirected.
 # Static files straight from the app servers (behind the CDN), compressed and hashed.
 _security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1  # noqa: F405
 MIDDLEWARE = [  # a new list: base's stays as it is for other settings modules

@@ -78,6 +78,6 @@ TENANT_MULTIPROCESSING_CHUNKS = 2
 
 # Issue `SET search_path` once per schema switch instead of before every query (it
 # doubled the round trips of a page view). django-tenants forgets the cached path on
-# rollback and reconnect. Turn it off behind PgBouncer in transaction mode, where the
-# server connection can change between transactions (deploy/README.md).
+# rollback and reconnect. Safe with a direct connection or PgBouncer in *session* mode;
+# transaction mode is not supported at all, with or without this (deploy/README.md).
 TENANT_LIMIT_SET_CALLS = env_bool("TENANT_LIMIT_SET_CALLS", True)

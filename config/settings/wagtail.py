@@ -1,9 +1,12 @@
 """Wagtail, installed in every workspace schema."""
 
+from config.settings.env import env_str
+
 WAGTAIL_SITE_NAME = "Mewayz"
-# Wagtail's admin builds absolute links from this; each workspace's real host wins
-# at request time, this is only the fallback for links built outside a request.
-WAGTAILADMIN_BASE_URL = "http://localhost:8000"
+
+# Wagtail's admin builds absolute links from this when it has no request (mail sent by
+# a task); with a request, each workspace's own host is used.
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from a self-hosted platform

@@ -58,8 +58,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
-    # On a tenant-local mirror: the uuid of the public identity it stands for.
+    # On a tenant-local mirror: the uuid of the public identity it stands for, and the
+    # role and overrides of its membership (kept in step by tenants.services), so
+    # permission checks on a workspace host never read the control plane.
     identity_id = models.UUIDField(null=True, blank=True, unique=True)
+    staff_role = models.CharField(max_length=16, blank=True)
+    permission_overrides = models.JSONField(default=dict, blank=True)
+    # Part of the session hash: bumping it signs the user out of every session.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
