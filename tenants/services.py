@@ -132,6 +132,8 @@ def membership_mirror_sync_in_workspace(*, membership: Membership) -> None:
             email=identity.email,
             first_name=identity.first_name,
             last_name=identity.last_name,
+            staff_role=membership.role,
+            permission_overrides=membership.permission_overrides,
             is_superuser=access["superuser"],
             group_names=access["groups"],
         )

@@ -53,6 +53,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.workspace",
+                "tenant_apps.dashboard.context_processors.modules",
             ],
         },
     },
@@ -167,6 +168,5 @@ ROUTING_CACHE_SECONDS = env_int("ROUTING_CACHE_SECONDS", 3600)
 ROUTING_NEGATIVE_CACHE_SECONDS = env_int("ROUTING_NEGATIVE_CACHE_SECONDS", 60)
 
 WAGTAILADMIN_BASE_URL = WAGTAILADMIN_BASE_URL or (  # noqa: F405
-    f"{PUBLIC_URL_SCHEME}://{PLATFORM_DOMAIN}"
-    + (f":{PUBLIC_URL_PORT}" if PUBLIC_URL_PORT else "")
+    f"{PUBLIC_URL_SCHEME}://{PLATFORM_DOMAIN}" + (f":{PUBLIC_URL_PORT}" if PUBLIC_URL_PORT else "")
 )

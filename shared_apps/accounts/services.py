@@ -47,6 +47,8 @@ def tenant_user_sync_from_identity(
     email: str,
     first_name: str,
     last_name: str,
+    staff_role: str,
+    permission_overrides: dict,
     is_superuser: bool,
     group_names: list[str],
 ) -> User:
@@ -61,6 +63,8 @@ def tenant_user_sync_from_identity(
     mirror.email = email.lower()
     mirror.first_name = first_name
     mirror.last_name = last_name
+    mirror.staff_role = staff_role
+    mirror.permission_overrides = permission_overrides
     mirror.is_superuser = is_superuser
     mirror.is_staff = True
     mirror.is_active = True

@@ -1,10 +1,12 @@
 """The workspace's modules as the dashboard navigation lists them.
 
-Each later app adds its entry here when it lands; plans and feature gating (a later
-issue) will decide which entries a workspace sees.
+Each app adds its entry here when it lands, with the permission that shows it; plans
+and feature gating (a later issue) will also decide which entries a workspace sees.
 """
 
 from dataclasses import dataclass
+
+from tenants.roles import Permission, user_allows
 
 
 @dataclass(frozen=True)
@@ -13,11 +15,15 @@ class Module:
     label: str
     url: str
     icon: str
+    permission: Permission = Permission.CONTENT_VIEW
 
 
-def dashboard_modules() -> list[Module]:
-    return [
-        Module("home", "Overview", "/dashboard/", "home"),
-        Module("pages", "Pages", "/cms/", "pages"),
-        Module("site", "View site", "/", "globe"),
-    ]
+MODULES = [
+    Module("home", "Overview", "/dashboard/", "home"),
+    Module("pages", "Pages", "/cms/", "pages", Permission.CONTENT_EDIT),
+    Module("site", "View site", "/", "external"),
+]
+
+
+def dashboard_modules(*, user) -> list[Module]:
+    return [module for module in MODULES if user_allows(user=user, permission=module.permission)]

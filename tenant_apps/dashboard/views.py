@@ -1,14 +1,9 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from cms.selectors import site_default
-from tenant_apps.dashboard.modules import dashboard_modules
+from tenants.roles import Permission, workspace_permission_required
 
 
-@login_required
+@workspace_permission_required(Permission.CONTENT_VIEW)
 def dashboard_home(request):
-    return render(
-        request,
-        "dashboard/home.html",
-        {"modules": dashboard_modules(), "active_module": "home", "site": site_default()},
-    )
+    return render(request, "dashboard/home.html", {"active_module": "home", "site": site_default()})

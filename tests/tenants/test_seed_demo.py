@@ -18,9 +18,7 @@ def test_seed_demo_builds_the_demo_and_is_idempotent(db, capsys):
     assert Domain.objects.get(domain="acme-studio.localhost").is_verified
     assert User.objects.get(email="owner@mewayz.test").is_superuser
     alex = User.objects.get(email="alex@acme.test")
-    assert set(Membership.objects.filter(identity=alex).values_list("role", flat=True)) == {
-        "owner"
-    }
+    assert set(Membership.objects.filter(identity=alex).values_list("role", flat=True)) == {"owner"}
     for workspace in (acme, bloom):
         with tenant_context(workspace):
             assert HomePage.objects.get().intro

@@ -38,3 +38,15 @@ def test_invalid_branding_cannot_break_out_of_the_style_block(staff_client, alph
     response = staff_client.get("/dashboard/", HTTP_HOST=host_of(alpha))
 
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_customers_cannot_open_the_dashboard(client, alpha):
+    from tests.factories import IdentityFactory
+
+    customer = IdentityFactory(email="shopper@example.test")
+    client.force_login(customer)
+
+    response = client.get("/dashboard/", HTTP_HOST=host_of(alpha))
+
+    assert response.status_code == 403
+    assert "modules" not in response.context or response.context["modules"] == []
