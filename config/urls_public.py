@@ -11,6 +11,7 @@ from config.views import page_not_found
 urlpatterns = [
     path("", TemplateView.as_view(template_name="platform/landing.html"), name="landing"),
     path("accounts/", include("shared_apps.accounts.urls")),
+    path("", include("shared_apps.mfa.urls")),
     path("", include("tenants.urls")),
     path("api/platform/v1/", platform_api.urls),
     # Anything else under /api/ is a JSON 404, never a page or a slash redirect.

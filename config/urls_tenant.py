@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,10 +12,15 @@ from config.views import page_not_found
 
 urlpatterns = [
     path("accounts/", include("shared_apps.accounts.urls")),
+    path("sso/", include("tenants.sso_urls")),
+    path("dashboard/", include("tenants.team_urls")),
+    path("dashboard/domains/", include("tenants.domain_urls")),
     path("dashboard/", include("tenant_apps.dashboard.urls")),
     path("api/v1/", workspace_api.urls),
     # Anything else under /api/ is a JSON 404, never a page or a slash redirect.
     re_path(r"^api/", page_not_found),
+    # Wagtail's own password form would bypass sign-in throttling and two-factor.
+    path("cms/login/", RedirectView.as_view(url="/accounts/sign-in/", query_string=True)),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

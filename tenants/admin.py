@@ -6,8 +6,16 @@ from tenants.models import Domain, Membership, Workspace
 class DomainInline(admin.TabularInline):
     model = Domain
     extra = 0
-    fields = ["domain", "is_primary", "is_verified", "verified_at"]
-    readonly_fields = ["verified_at"]
+    fields = [
+        "domain",
+        "is_primary",
+        "is_verified",
+        "status",
+        "failure_reason",
+        "verified_at",
+        "last_checked_at",
+    ]
+    readonly_fields = ["status", "failure_reason", "verified_at", "last_checked_at"]
 
 
 class MembershipInline(admin.TabularInline):

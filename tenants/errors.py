@@ -13,6 +13,10 @@ class WorkspaceErrorCode(StrEnum):
     CONFIRMATION_MISMATCH = "workspace_confirmation_mismatch"
     DOMAIN_INVALID = "domain_invalid"
     DOMAIN_TAKEN = "domain_taken"
+    DOMAIN_RESERVED = "domain_reserved"
+    DOMAIN_NOT_VERIFIED = "domain_not_verified"
+    DOMAIN_PROTECTED = "domain_protected"
+    DOMAIN_LIMIT = "domain_limit_reached"
 
 
 class WorkspaceSlugError(ApplicationError):
@@ -37,3 +41,35 @@ class WorkspaceStatusError(ApplicationError):
 
 class DomainError(ApplicationError):
     code = WorkspaceErrorCode.DOMAIN_INVALID
+
+
+class SsoErrorCode(StrEnum):
+    EXPIRED = "sso_expired"
+    INVALID = "sso_invalid"
+    REPLAYED = "sso_replayed"
+    WRONG_HOST = "sso_wrong_host"
+    NOT_MEMBER = "sso_not_member"
+    UNAVAILABLE = "sso_workspace_unavailable"
+    TWO_FACTOR_REQUIRED = "sso_two_factor_required"
+
+
+class SsoError(ApplicationError):
+    code = SsoErrorCode.INVALID
+    status = 400
+
+
+class TeamErrorCode(StrEnum):
+    ALREADY_MEMBER = "team_already_member"
+    INVITATION_OPEN = "team_invitation_open"
+    INVITATION_INVALID = "team_invitation_invalid"
+    INVITATION_EXPIRED = "team_invitation_expired"
+    INVITATION_USED = "team_invitation_used"
+    INVITATION_REVOKED = "team_invitation_revoked"
+    INVITATION_EMAIL_MISMATCH = "team_invitation_email_mismatch"
+    LAST_OWNER = "team_last_owner"
+    ROLE_INVALID = "team_role_invalid"
+    OVERRIDES_INVALID = "team_overrides_invalid"
+
+
+class TeamError(ApplicationError):
+    code = TeamErrorCode.ROLE_INVALID

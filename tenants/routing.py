@@ -3,22 +3,33 @@
 - the platform's own hosts are a setting, not a row (no public "tenant" to misroute to);
 - a warm request never queries the control plane (tenants.host_cache);
 - unknown, unverified and archived hosts get a plain 404, never the public site;
-- a suspended workspace gets its branded "temporarily unavailable" page (403 on its API).
+- a suspended workspace gets its branded "temporarily unavailable" page (403 on its API);
+- a page asked for on a workspace host that is not its primary one is redirected there.
 """
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import connection
-from django.http import HttpResponseNotFound, JsonResponse
+from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import set_urlconf
+from django.utils.cache import patch_cache_control
 
 from config.errors import error_body
 from config.health import HEALTH_VIEWS
 from tenants.errors import WorkspaceErrorCode
 from tenants.models import Workspace
-from tenants.selectors import workspace_get_for_host
+from tenants.selectors import absolute_url, workspace_get_for_host
+
+# Paths served on whichever verified host they arrive on. API clients do not follow a
+# redirect to another host (and would drop their credentials if they did); the
+# single-sign-on hop's token is bound to the exact host it was issued for; /internal/
+# belongs to the reverse proxy.
+PRIMARY_REDIRECT_EXEMPT_PREFIXES = ("/api/", "/sso/", "/internal/")
+# Browsers keep a 301 for as long as they are told, forever if they are told nothing:
+# an hour keeps a later change of primary host from being masked for long.
+PRIMARY_REDIRECT_MAX_AGE_SECONDS = 3600
 
 
 def host_from_request(request) -> str | None:
@@ -49,12 +60,35 @@ def suspended_response(request, workspace: Workspace):
     return response
 
 
+def primary_host_redirect(request, workspace: Workspace, host: str):
+    """A 301 to the same path and query on the workspace's primary host, when `host` is
+    another of its verified hosts; None to serve the request where it is.
+
+    Only GET and HEAD move: a form posted to another host is served there (a redirect
+    would drop its body, and its CSRF cookie belongs to that host)."""
+    primary = getattr(workspace, "primary_host", None)  # cached with the workspace
+    if (
+        not primary
+        or host == primary
+        or request.method not in ("GET", "HEAD")
+        or request.path.startswith(PRIMARY_REDIRECT_EXEMPT_PREFIXES)
+        or request.path in HEALTH_VIEWS
+    ):
+        return None
+    response = HttpResponsePermanentRedirect(
+        absolute_url(host=primary, path=request.get_full_path())
+    )
+    patch_cache_control(response, max_age=PRIMARY_REDIRECT_MAX_AGE_SECONDS)
+    return response
+
+
 def tls_ask(request):
     """Caddy's on-demand TLS asks here before getting a certificate for a host: only
-    hosts we serve (the platform's, verified workspace hosts) get one."""
+    hosts we serve (the platform's, verified workspace hosts) get one. A host whose DNS
+    proof is lost, or is still pending, gets none."""
     host = (request.GET.get("domain") or "").strip().lower().rstrip(".")
     served = host in settings.PLATFORM_HOSTS or (
-        bool(host) and workspace_get_for_host(host=host) is not None
+        0 < len(host) <= 253 and workspace_get_for_host(host=host) is not None
     )
     return JsonResponse({"domain": host, "served": served}, status=200 if served else 404)
 
@@ -91,6 +125,9 @@ class WorkspaceRoutingMiddleware:
         connection.set_tenant(workspace)
         if workspace.status == Workspace.Status.SUSPENDED:
             return suspended_response(request, workspace)
+        redirect = primary_host_redirect(request, workspace, host)
+        if redirect is not None:
+            return redirect
 
         request.urlconf = settings.ROOT_URLCONF
         set_urlconf(request.urlconf)

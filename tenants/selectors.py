@@ -3,9 +3,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
-from django_tenants.utils import schema_exists
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
+from django.http import Http404
+from django_tenants.utils import (
+    get_public_schema_name,
+    schema_context,
+    schema_exists,
+    tenant_context,
+)
 
+from shared_apps.accounts.models import User
 from tenants.branding import branding_with_defaults
 from tenants.host_cache import cached_workspace_for_host
 from tenants.models import (
@@ -13,6 +21,7 @@ from tenants.models import (
     SLUG_MIN_LENGTH,
     SLUG_PATTERN,
     Domain,
+    Invitation,
     Membership,
     Workspace,
 )
@@ -105,13 +114,24 @@ def workspace_default_host(*, slug: str) -> str:
 
 
 def _load_workspace_for_host(host: str) -> Workspace | None:
+    # The workspace's primary host comes along in the same query and is cached on the
+    # workspace (`primary_host`), so the routing middleware can redirect other hosts to
+    # it without a control-plane query. Same rule as `workspace_primary_host`.
+    primary_host = Subquery(
+        _verified_domains().filter(tenant_id=OuterRef("tenant_id")).values("domain")[:1]
+    )
     domain = (
         Domain.objects.select_related("tenant")
         .filter(domain=host, is_verified=True)
         .exclude(tenant__status=Workspace.Status.ARCHIVED)
+        .annotate(primary_host=primary_host)
         .first()
     )
-    return domain.tenant if domain else None
+    if domain is None:
+        return None
+    workspace = domain.tenant
+    workspace.primary_host = domain.primary_host or workspace_default_host(slug=workspace.slug)
+    return workspace
 
 
 def workspace_get_for_host(*, host: str) -> Workspace | None:
@@ -200,4 +220,150 @@ def site_identity_for_request(request) -> SiteIdentity:
         workspace.name,
         workspace_url(workspace=workspace, path=""),
         branding_with_defaults(workspace.branding),
+    )
+
+
+def workspace_for_identity(*, identity, workspace_id) -> Workspace:
+    """A workspace the identity is a member of; anything else is a 404, not a 403."""
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(identity=identity, workspace_id=workspace_id)
+        .exclude(workspace__status=Workspace.Status.ARCHIVED)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such workspace.")
+    return membership.workspace
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    membership: Membership
+    email: str
+    name: str
+    role: str
+    joined_at: object
+    last_active_at: object
+
+
+def team_for_workspace(*, workspace: Workspace) -> list[TeamMember]:
+    """Members with their last activity on this workspace's host.
+
+    Crosses schemas: memberships and identities are public rows; the last activity is
+    the tenant-local mirror's last sign-in. Each side is read in its own schema
+    (accounts_user exists in both, so a join from the wrong one would read the wrong
+    table).
+    """
+    with schema_context(get_public_schema_name()):
+        memberships = list(
+            Membership.objects.filter(workspace=workspace)
+            .select_related("identity")
+            .order_by("identity__email")
+        )
+    with tenant_context(workspace):
+        last_seen = dict(
+            User.objects.filter(identity_id__in=[m.identity.uuid for m in memberships]).values_list(
+                "identity_id", "last_login"
+            )
+        )
+    return [
+        TeamMember(
+            membership=m,
+            email=m.identity.email,
+            name=m.identity.get_full_name(),
+            role=m.role,
+            joined_at=m.joined_at,
+            last_active_at=last_seen.get(m.identity.uuid),
+        )
+        for m in memberships
+    ]
+
+
+def invitations_open_for_workspace(*, workspace: Workspace) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(
+            workspace=workspace, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def membership_get_in_workspace(*, workspace: Workspace, membership_id) -> Membership:
+    """A membership of this workspace, or 404 (ids of other workspaces included)."""
+    with schema_context(get_public_schema_name()):
+        membership = (
+            Membership.objects.select_related("identity", "workspace")
+            .filter(workspace=workspace, pk=membership_id)
+            .first()
+        )
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+def invitation_get_in_workspace(*, workspace: Workspace, invitation_id) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("workspace")
+        .filter(workspace=workspace, pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def identity_for_mirror(*, user) -> User | None:
+    """The public identity a tenant-local staff mirror stands for."""
+    if not getattr(user, "identity_id", None):
+        return None
+    with schema_context(get_public_schema_name()):
+        return User.objects.filter(uuid=user.identity_id, is_active=True).first()
+
+
+def audit_events_for_workspace(*, workspace: Workspace, action_prefix: str = ""):
+    from shared_apps.platform.selectors import audit_events_for_workspace as events
+
+    with schema_context(get_public_schema_name()):
+        queryset = events(workspace_id=workspace.pk)
+        if action_prefix:
+            queryset = queryset.filter(action__startswith=action_prefix)
+        return queryset
+
+
+def domains_for_workspace(*, workspace: Workspace) -> QuerySet[Domain]:
+    """The workspace's hosts, primary first."""
+    return (
+        Domain.objects.filter(tenant=workspace)
+        .select_related("tenant")
+        .order_by("-is_primary", "-is_verified", "domain")
+    )
+
+
+def domain_get_for_workspace(*, workspace: Workspace, domain_id) -> Domain:
+    """One of this workspace's hosts. Another workspace's host is a 404, exactly like a
+    host that does not exist: its id says nothing to anyone else."""
+    domain = domains_for_workspace(workspace=workspace).filter(pk=domain_id).first()
+    if domain is None:
+        raise Http404("No such host.")
+    return domain
+
+
+def custom_domain_ids_due_for_check(*, checked_before, unverified_since) -> list[int]:
+    """Custom hosts the scheduled DNS re-check should look at: verified hosts last proved
+    by DNS before `checked_before`, and unverified ones added (or last proved) after
+    `unverified_since`. Hosts verified by an operator were never checked by DNS
+    (`last_checked_at` is empty) and are left alone; so are default hosts and the hosts
+    of archived workspaces."""
+    return list(
+        Domain.objects.exclude(tenant__status=Workspace.Status.ARCHIVED)
+        .annotate(default_host=Concat(F("tenant__slug"), Value(f".{settings.PLATFORM_DOMAIN}")))
+        .exclude(domain=F("default_host"))
+        .filter(
+            Q(is_verified=True, last_checked_at__lt=checked_before)
+            | Q(is_verified=False, created_at__gte=unverified_since)
+            | Q(is_verified=False, verified_at__gte=unverified_since)
+        )
+        .order_by("last_checked_at", "pk")
+        .values_list("pk", flat=True)
     )

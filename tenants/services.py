@@ -1,5 +1,3 @@
-import re
-
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -7,12 +5,10 @@ from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists, tenant_context
 
 from cms.services import site_initialize
-from cms.tasks import site_hostname_sync
 from shared_apps.accounts.services import tenant_user_sync_from_identity
 from shared_apps.platform.services import audit_record
 from tenants.branding import branding_problems
 from tenants.errors import (
-    DomainError,
     TemplateSchemaMissingError,
     WorkspaceErrorCode,
     WorkspaceSlugError,
@@ -24,11 +20,6 @@ from tenants.selectors import (
     workspace_default_host,
     workspace_primary_host,
     workspace_slug_problem,
-)
-from tenants.task_routing import enqueue_in_workspace
-
-HOST_PATTERN = re.compile(
-    r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
 )
 
 # How a membership role shows up inside the workspace schema (Wagtail's groups).
@@ -87,6 +78,7 @@ def workspace_provision(
         tenant=workspace,
         is_primary=True,
         is_verified=True,
+        status=Domain.Status.VERIFIED,
         verified_at=timezone.now(),
     )
     # The template's django_migrations rows are cloned with it, so unlike
@@ -117,17 +109,17 @@ def _seed_workspace_schema(*, workspace: Workspace, owner_membership: Membership
         site_initialize(
             site_name=workspace.name,
             hostname=workspace_primary_host(workspace=workspace),
-            port=_public_port(),
+            port=site_port(),
         )
         membership_mirror_sync_in_workspace(membership=owner_membership)
 
 
-def membership_mirror_sync_in_workspace(*, membership: Membership) -> None:
+def membership_mirror_sync_in_workspace(*, membership: Membership):
     """Make (or update) the tenant-local user that stands for a member in their workspace."""
     identity = membership.identity
     access = ROLE_GROUPS[membership.role]
     with tenant_context(membership.workspace):
-        tenant_user_sync_from_identity(
+        return tenant_user_sync_from_identity(
             identity_uuid=identity.uuid,
             email=identity.email,
             first_name=identity.first_name,
@@ -139,7 +131,8 @@ def membership_mirror_sync_in_workspace(*, membership: Membership) -> None:
         )
 
 
-def _public_port() -> int:
+def site_port() -> int:
+    """The port Wagtail sites answer on: the public URL's, or the scheme's default."""
     if settings.PUBLIC_URL_PORT:
         return settings.PUBLIC_URL_PORT
     return 443 if settings.PUBLIC_URL_SCHEME == "https" else 80
@@ -224,58 +217,3 @@ def workspace_delete(*, workspace: Workspace, confirm_slug: str, actor=None) -> 
         workspace_id=workspace_id,
         data={"slug": slug, "schema": schema_name},
     )
-
-
-@transaction.atomic
-def domain_add(*, workspace: Workspace, host: str, verified: bool = False, actor=None) -> Domain:
-    """Attach another host to a workspace. Unverified hosts are stored but do not route."""
-    host = (host or "").strip().lower().rstrip(".")
-    if not HOST_PATTERN.match(host):
-        raise DomainError(
-            "Enter a host name such as shop.example.com.", fields={"host": ["Invalid host."]}
-        )
-    if host in settings.PLATFORM_HOSTS or Domain.objects.filter(domain=host).exists():
-        raise DomainError(
-            "That host is already in use.",
-            code=WorkspaceErrorCode.DOMAIN_TAKEN,
-            status=409,
-            fields={"host": ["Already in use."]},
-        )
-    domain = Domain.objects.create(
-        domain=host,
-        tenant=workspace,
-        is_primary=False,
-        is_verified=verified,
-        verified_at=timezone.now() if verified else None,
-    )
-    audit_record(
-        action="domain.added",
-        actor=actor,
-        workspace_id=workspace.pk,
-        target=domain,
-        data={"host": host, "verified": verified},
-    )
-    return domain
-
-
-@transaction.atomic
-def domain_set_primary(*, domain: Domain, actor=None) -> Domain:
-    """Make a verified host the workspace's primary one and move its Wagtail site there."""
-    if not domain.is_verified:
-        raise DomainError(
-            "Only a verified host can become the primary one.",
-            fields={"host": ["Not verified yet."]},
-        )
-    domain.is_primary = True
-    domain.save()  # DomainMixin.save demotes the previous primary
-    enqueue_in_workspace(
-        site_hostname_sync, workspace=domain.tenant, hostname=domain.domain, port=_public_port()
-    )
-    audit_record(
-        action="domain.made_primary",
-        actor=actor,
-        workspace_id=domain.tenant_id,
-        target=domain,
-        data={"host": domain.domain},
-    )
-    return domain

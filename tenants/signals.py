@@ -18,7 +18,14 @@ def _forget_after_commit(hosts: list[str]) -> None:
 @receiver(post_save, sender=Domain)
 @receiver(post_delete, sender=Domain)
 def domain_changed(sender, instance: Domain, **kwargs):
-    _forget_after_commit([instance.domain])
+    # Every cached host of a workspace carries its primary host (tenants.selectors), so a
+    # change to any of its domains (a new primary, a lost proof, a removal) must reach
+    # all of them, not only the host that changed.
+    hosts = set(
+        Domain.objects.filter(tenant_id=instance.tenant_id).values_list("domain", flat=True)
+    )
+    hosts.add(instance.domain)
+    _forget_after_commit(sorted(hosts))
 
 
 @receiver(post_save, sender=Workspace)

@@ -26,3 +26,31 @@ def error_code(response) -> str:
 
 
 __all__ = ["CaptureQueriesContext", "connection"]
+
+
+def add_member(workspace, role: str, email: str | None = None):
+    """A platform identity with `role` in `workspace`, its tenant-local mirror in step."""
+    from django_tenants.utils import schema_context
+
+    from tenants.models import Membership
+    from tenants.services import membership_mirror_sync_in_workspace
+    from tests.factories import IdentityFactory
+
+    with schema_context("public"):
+        identity = IdentityFactory(**({"email": email} if email else {}))
+        membership = Membership.objects.create(identity=identity, workspace=workspace, role=role)
+    membership_mirror_sync_in_workspace(membership=membership)
+    return identity
+
+
+def client_for_member(identity, workspace):
+    """A separate browser signed in on `workspace`'s host as `identity`'s mirror."""
+    from django.test import Client
+    from django_tenants.utils import tenant_context
+
+    from shared_apps.accounts.models import User
+
+    client = Client()
+    with tenant_context(workspace):
+        client.force_login(User.objects.get(identity_id=identity.uuid))
+    return client

@@ -19,6 +19,16 @@ PLATFORM_NAME = env_str("PLATFORM_NAME", "Mewayz")
 PUBLIC_URL_SCHEME = env_str("PUBLIC_URL_SCHEME", "https")
 PUBLIC_URL_PORT = env_int("PUBLIC_URL_PORT", 0)
 
+# Custom domains (tenants.domains): a workspace's host must CNAME to this name and hold
+# its token in a TXT record `_mewayz.<host>`. Lookups go through DNS_RESOLVER (a dotted
+# path; the tests swap in tenants.dns.MemoryResolver), each bounded by
+# DNS_TIMEOUT_SECONDS because "check now" waits on them. DNS_NAMESERVERS (e.g.
+# 1.1.1.1,8.8.8.8) bypasses the machine's resolver and its negative cache.
+PLATFORM_CNAME_TARGET = env_str("PLATFORM_CNAME_TARGET", PLATFORM_DOMAIN).lower().rstrip(".")
+DNS_RESOLVER = "tenants.dns.DnsPythonResolver"
+DNS_TIMEOUT_SECONDS = env_int("DNS_TIMEOUT_SECONDS", 3)
+DNS_NAMESERVERS = env_list("DNS_NAMESERVERS", [])
+
 # Host validation is done by the tenant routing middleware against the Domain table:
 # an unknown host gets a plain 404 there. Django's own check would answer 400 with a
 # DisallowedHost trace in the logs instead, which the routing layer makes redundant.
@@ -33,6 +43,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Platform owners cannot use the platform until they have set up two-factor sign-in.
+    "shared_apps.mfa.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.middleware.WorkspaceRedirectMiddleware",
@@ -82,6 +94,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 (memory-hard) for new and changed passwords. The PBKDF2 hashers stay so that
+# older hashes still verify; Django re-hashes them with Argon2 at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+# Sign-in protection (shared_apps.accounts.throttling): failed attempts counted in Redis
+# over a sliding window, per account (normalised email) and per client address.
+AUTH_THROTTLE_WINDOW_SECONDS = env_int("AUTH_THROTTLE_WINDOW_SECONDS", 15 * 60)
+SIGN_IN_THROTTLE_PER_ACCOUNT = env_int("SIGN_IN_THROTTLE_PER_ACCOUNT", 5)
+SIGN_IN_THROTTLE_PER_ADDRESS = env_int("SIGN_IN_THROTTLE_PER_ADDRESS", 20)
+PASSWORD_RESET_THROTTLE_PER_ADDRESS = env_int("PASSWORD_RESET_THROTTLE_PER_ADDRESS", 5)
+# Two-factor sign-in (shared_apps.mfa): wrong codes allowed per identity and window,
+# how long the code step waits after a correct password, and the name authenticator
+# apps show beside the account.
+TWO_FACTOR_THROTTLE_PER_ACCOUNT = env_int("TWO_FACTOR_THROTTLE_PER_ACCOUNT", 5)
+TWO_FACTOR_PENDING_SECONDS = env_int("TWO_FACTOR_PENDING_SECONDS", 5 * 60)
+TWO_FACTOR_ISSUER = env_str("TWO_FACTOR_ISSUER", PLATFORM_NAME)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/dashboard/"
 LOGOUT_REDIRECT_URL = "/"
@@ -127,6 +158,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Ops", a) for a in env_list("ADMIN_EMAILS", [])]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append to X-Forwarded-For (0: trust none, use
+# REMOTE_ADDR). Used for audit trails and sign-in throttling.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
@@ -170,3 +204,6 @@ ROUTING_NEGATIVE_CACHE_SECONDS = env_int("ROUTING_NEGATIVE_CACHE_SECONDS", 60)
 WAGTAILADMIN_BASE_URL = WAGTAILADMIN_BASE_URL or (  # noqa: F405
     f"{PUBLIC_URL_SCHEME}://{PLATFORM_DOMAIN}" + (f":{PUBLIC_URL_PORT}" if PUBLIC_URL_PORT else "")
 )
+
+# Days an emailed team invitation stays valid (resending starts a new period).
+INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)

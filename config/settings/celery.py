@@ -1,5 +1,7 @@
 """Celery: Redis broker; tasks run in the schema that enqueued them (tenant-schemas-celery)."""
 
+from datetime import timedelta
+
 from config.settings.cache import REDIS_URL
 from config.settings.env import celery_broker_url as _broker
 from config.settings.env import env_bool, env_str
@@ -16,4 +18,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# Custom domains (tenants.domains): every interval, verified hosts are re-checked (a host
+# whose DNS proof disappeared stops routing) and unverified hosts are tried again for
+# CUSTOM_DOMAIN_RETRY_PERIOD after they were added or last proved.
+CUSTOM_DOMAIN_RECHECK_INTERVAL = timedelta(hours=6)
+CUSTOM_DOMAIN_RETRY_PERIOD = timedelta(days=7)
+CELERY_BEAT_SCHEDULE["custom-domains-recheck"] = {
+    "task": "tenants.tasks.custom_domains_recheck",
+    "schedule": CUSTOM_DOMAIN_RECHECK_INTERVAL,
+}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")

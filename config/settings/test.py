@@ -23,3 +23,5 @@ MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405
 # A queue of this run's own, so a `make run` worker on the same Redis never takes a
 # test's task (and the test suite's worker never takes a developer's).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", f"test-{os.getpid()}")
+# No test can reach real DNS: lookups answer from memory unless a test says otherwise.
+DNS_RESOLVER = "tenants.dns.MemoryResolver"

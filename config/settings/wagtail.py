@@ -12,3 +12,6 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from a self-hosted platform
 # Wagtail's own background tasks (django-tasks) are not tenant-aware: keep them inline.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Staff arrive through the single-sign-on hop and customers sign in through the
+# throttled sign-in page: Wagtail's own password login is never used.
+WAGTAILADMIN_LOGIN_URL = "/accounts/sign-in/"

@@ -1,10 +1,12 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class UserQuerySet(models.QuerySet):
@@ -95,3 +97,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_staff_mirror(self) -> bool:
         return self.identity_id is not None
+
+    # Django stores this hash in the session at sign-in and compares it on every
+    # request; a session whose hash no longer matches is flushed. Django hashes the
+    # password field only (so a password change ends other sessions); adding the epoch
+    # lets "sign out everywhere" end them without touching the password.
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_auth_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(secret=fallback_secret)
+
+    def _session_auth_hash(self, *, secret: str | None) -> str:
+        # Epoch 0 hashes exactly as Django does, so sessions made before the epoch
+        # existed stay valid until someone actually signs out everywhere.
+        value = (
+            self.password if not self.session_epoch else f"{self.password}\x00{self.session_epoch}"
+        )
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()

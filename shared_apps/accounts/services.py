@@ -4,6 +4,8 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -12,6 +14,8 @@ from django.utils.http import urlsafe_base64_encode
 from shared_apps.accounts.errors import AccountError, AccountErrorCode
 from shared_apps.accounts.models import User
 from shared_apps.accounts.selectors import user_get_by_email
+from shared_apps.platform.services import audit_record
+from tenants.selectors import current_workspace
 
 
 @transaction.atomic
@@ -104,3 +108,39 @@ def password_reset_send(*, email: str, site_name: str, base_url: str, brand: dic
         html_message=render_to_string("accounts/email/password_reset.html", context),
     )
     return True
+
+
+def user_session_epoch_bump(*, user: User) -> None:
+    """End every session of this user in the current schema.
+
+    The epoch is part of the session hash (User.get_session_auth_hash), which Django
+    checks on every request: each existing session stops matching and is flushed the
+    next time it is used. An F() update, so two bumps at once both count.
+    """
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, user: User, request: HttpRequest | None = None) -> None:
+    """Sign out everywhere, for a tenant-local user (a customer, or a staff mirror on
+    its workspace's host). A platform identity goes through
+    tenants.security.identity_sign_out_everywhere, which also reaches its mirrors."""
+    user_session_epoch_bump(user=user)
+    workspace = current_workspace()
+    audit_record(
+        action="auth.signed_out_everywhere",
+        # The audit trail lives in the public schema; a tenant-local user is not an
+        # identity there, so it is named in the data instead of as the actor.
+        workspace_id=workspace.pk if workspace is not None else None,
+        data={
+            "user": str(user.uuid),
+            "email": user.email,
+            "identity": _str_or_none(user.identity_id),
+        },
+        request=request,
+    )
+
+
+def _str_or_none(value) -> str | None:
+    return str(value) if value is not None else None

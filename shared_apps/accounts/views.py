@@ -1,21 +1,100 @@
+import logging
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import ApplicationError
 from config.forms import form_add_application_error
 from shared_apps.accounts.forms import PasswordResetRequestForm, SignInForm, SignUpForm
-from shared_apps.accounts.services import password_reset_send, user_sign_up
+from shared_apps.accounts.services import (
+    password_reset_send,
+    user_sign_out_everywhere,
+    user_sign_up,
+)
+from shared_apps.accounts.throttling import (
+    PASSWORD_RESET_PER_ADDRESS,
+    ThrottleState,
+    sign_in_failed,
+    sign_in_state,
+    sign_in_succeeded,
+    throttle_address,
+    throttle_hit,
+    throttle_state,
+)
+from shared_apps.mfa.pending import two_factor_pending_start
+from shared_apps.mfa.selectors import identity_has_two_factor
+from tenants.security import identity_sign_out_everywhere
 from tenants.selectors import site_identity_for_request
+
+logger = logging.getLogger(__name__)
+
+
+def _throttled(request, template: str, form, state: ThrottleState):
+    form.add_error(None, state.message)
+    response = render(request, template, {"form": form}, status=429)
+    response["Retry-After"] = str(state.retry_after)
+    return response
 
 
 class SignInView(auth_views.LoginView):
+    """Email and password, throttled per account and per client address.
+
+    Platform identities with an authenticator app continue to a code step
+    (shared_apps.mfa) before they are signed in; customers on a workspace host are
+    signed in at once. Django's login() gives the signed-in session a new key.
+    """
+
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        state = sign_in_state(
+            email=request.POST.get("username", ""), address=throttle_address(request)
+        )
+        if state.blocked:
+            return self._throttled(state)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.failed_on_credentials():
+            # Keyed by the email as typed, known or not: an unknown address and a wrong
+            # password take the same path (Django's backend also hashes a password for
+            # unknown emails), so neither the answer nor its timing tells them apart.
+            address = throttle_address(self.request)
+            state = sign_in_failed(email=form.cleaned_data.get("username", ""), address=address)
+            if state.blocked:
+                # Logged once, when this failure reaches the limit (later attempts are
+                # turned away before this point). The email is not logged.
+                logger.warning("Sign-in blocked after repeated failures from %s.", address)
+                return self._throttled(state)
+        # 200, as Django's LoginView answers (tests/tenants/test_isolation.py relies on
+        # it); only a throttled attempt gets its own status, 429.
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if self.request.workspace is None and identity_has_two_factor(identity=user):
+            two_factor_pending_start(
+                request=self.request, user=user, redirect_to=self.get_success_url()
+            )
+            return redirect("mfa:sign_in_verify")
+        sign_in_succeeded(email=user.email)
+        return super().form_valid(form)
+
+    def _throttled(self, state: ThrottleState):
+        # The same page whether this attempt reached the limit or came after it: the
+        # input shown again, the password not tried, one message.
+        form = self.get_form_class()(self.request, data=self.request.POST, check_credentials=False)
+        form.add_error(None, state.message)
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(state.retry_after)
+        return response
 
 
 class SignOutView(auth_views.LogoutView):
@@ -58,6 +137,13 @@ def _status(request, form) -> int:
 def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Each request may send a mail: counted per client address, whatever the email,
+        # so the form can neither flood an inbox nor be used to probe addresses fast.
+        address = throttle_address(request)
+        state = throttle_state(limit=PASSWORD_RESET_PER_ADDRESS, subject=address)
+        if state.blocked:
+            return _throttled(request, "accounts/password_reset.html", form, state)
+        throttle_hit(limit=PASSWORD_RESET_PER_ADDRESS, subject=address)
         site = site_identity_for_request(request)
         password_reset_send(
             email=form.cleaned_data["email"],
@@ -87,3 +173,27 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 def password_reset_complete(request):
     return render(request, "accounts/password_reset_complete.html")
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request):
+    """End every session of the signed-in person, this one included."""
+    if request.workspace is None:
+        # A platform identity: its sessions here and its mirrors' on workspace hosts.
+        identity_sign_out_everywhere(identity=request.user, request=request)
+    else:
+        user_sign_out_everywhere(user=request.user, request=request)
+    logout(request)
+    messages.success(request, "You have been signed out on every device.")
+    return redirect("accounts:login")
+
+
+@login_required
+@require_http_methods(["GET"])
+def account_security(request):
+    """Sessions and sign-in settings. On the platform that is the account security
+    page with two-factor authentication; a workspace's customers get sessions only."""
+    if request.workspace is None:
+        return redirect("mfa:security")
+    return render(request, "accounts/security.html")

@@ -21,6 +21,9 @@ class Module:
 MODULES = [
     Module("home", "Overview", "/dashboard/", "home"),
     Module("pages", "Pages", "/cms/", "pages", Permission.CONTENT_EDIT),
+    Module("team", "Team", "/dashboard/team/", "users", Permission.TEAM_VIEW),
+    Module("audit", "Audit log", "/dashboard/audit/", "settings", Permission.AUDIT_VIEW),
+    Module("domains", "Domains", "/dashboard/domains/", "globe", Permission.DOMAINS_MANAGE),
     Module("site", "View site", "/", "external"),
 ]
 

@@ -10,8 +10,8 @@ from django_tenants.utils import tenant_context
 from wagtail.models import Site
 
 from cms.tasks import site_hostname_sync
+from tenants.domains import domain_add, domain_set_primary
 from tenants.errors import DomainError
-from tenants.services import domain_add, domain_set_primary
 from tests.helpers import host_of
 
 

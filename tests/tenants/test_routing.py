@@ -3,8 +3,9 @@
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from tenants.domains import domain_add
 from tenants.models import Domain
-from tenants.services import domain_add, workspace_archive, workspace_suspend
+from tenants.services import workspace_archive, workspace_suspend
 from tests.helpers import error_code, host_of
 
 
@@ -46,7 +47,9 @@ def test_verified_extra_host_routes_to_the_workspace(client, alpha):
 
     response = client.get("/", HTTP_HOST="shop.alpha-example.com")
 
-    assert response.status_code == 200
+    # Routed to alpha, whose pages live on its primary host (tests/tenants/test_domains_primary.py).
+    assert response.status_code == 301
+    assert response["Location"] == f"http://{host_of(alpha)}/"
     assert response.wsgi_request.workspace == alpha
 
 
@@ -111,7 +114,7 @@ def test_archived_workspace_no_longer_routes(client, alpha):
 
 def test_removed_domain_stops_routing_at_once(client, alpha):
     domain = domain_add(workspace=alpha, host="old.alpha-example.com", verified=True)
-    assert client.get("/", HTTP_HOST="old.alpha-example.com").status_code == 200
+    assert client.get("/", HTTP_HOST="old.alpha-example.com").status_code == 301  # to primary
 
     domain.delete()
 
@@ -125,7 +128,7 @@ def test_verifying_a_host_makes_it_route_at_once(client, alpha):
     domain.is_verified, domain.verified_at = True, timezone.now()
     domain.save()
 
-    assert client.get("/", HTTP_HOST="late.alpha-example.com").status_code == 200
+    assert client.get("/", HTTP_HOST="late.alpha-example.com").status_code == 301  # to primary
 
 
 def test_workspace_wagtail_site_answers_to_its_primary_host(alpha):
@@ -152,3 +155,13 @@ def test_tls_ask_allows_only_hosts_we_serve(client, alpha):
     assert ask("pending.alpha-example.com").status_code == 404
     assert ask("random.example.org").status_code == 404
     assert ask("").status_code == 404
+
+
+def test_wagtail_admin_sign_in_goes_through_our_sign_in(client, alpha):
+    direct = client.get("/cms/login/?next=/cms/", HTTP_HOST=host_of(alpha))
+    admin = client.get("/cms/", HTTP_HOST=host_of(alpha))
+
+    assert direct.status_code == 302
+    assert direct["Location"] == "/accounts/sign-in/?next=/cms/"
+    assert admin.status_code == 302
+    assert admin["Location"].startswith("/accounts/sign-in/")

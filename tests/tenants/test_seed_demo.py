@@ -19,6 +19,8 @@ def test_seed_demo_builds_the_demo_and_is_idempotent(db, capsys):
     assert User.objects.get(email="owner@mewayz.test").is_superuser
     alex = User.objects.get(email="alex@acme.test")
     assert set(Membership.objects.filter(identity=alex).values_list("role", flat=True)) == {"owner"}
+    casey = User.objects.get(email="casey@acme.test")
+    assert Membership.objects.get(identity=casey, workspace=acme).role == "editor"
     for workspace in (acme, bloom):
         with tenant_context(workspace):
             assert HomePage.objects.get().intro

@@ -7,14 +7,17 @@ from cms.services import home_page_content_set
 from shared_apps.accounts.models import User
 from shared_apps.accounts.selectors import user_get_by_email
 from shared_apps.accounts.services import user_sign_up
+from tenants.domains import domain_add
 from tenants.models import Workspace
 from tenants.selectors import absolute_url, platform_url, workspace_url
-from tenants.services import domain_add, workspace_provision
+from tenants.services import workspace_provision
+from tenants.teams import invitation_accept, invitation_create
 
 DEMO_PASSWORD = "demo-pass-2026"
 PLATFORM_OWNER = "owner@mewayz.test"
 WORKSPACE_OWNER = "alex@acme.test"
 CUSTOMER = "sam@customer.test"
+EDITOR = "casey@acme.test"
 
 DEMO_WORKSPACES = [
     {
@@ -27,6 +30,7 @@ DEMO_WORKSPACES = [
             "tagline": "Design that sells.",
         },
         "extra_host": "acme-studio.localhost",
+        "editor": EDITOR,
         "intro": "Design courses, templates and coaching from the Acme team.",
         "body": (
             "<h2>Learn to design</h2>"
@@ -43,6 +47,7 @@ DEMO_WORKSPACES = [
             "tagline": "Baked every morning.",
         },
         "extra_host": None,
+        "editor": None,
         "intro": "Sourdough, pastries and cakes, baked every morning.",
         "body": "<h2>Order for pickup</h2><p>Pre-order by 8pm for next-day pickup.</p>",
     },
@@ -86,6 +91,13 @@ class Command(BaseCommand):
         )
         if spec["extra_host"]:
             domain_add(workspace=workspace, host=spec["extra_host"], verified=True)
+        if spec["editor"]:
+            # Through the real invitation flow, so the demo team looks like a real one.
+            editor = self._identity(spec["editor"], "Casey", "Editor")
+            _, token = invitation_create(
+                workspace=workspace, email=editor.email, role="editor", actor=owner
+            )
+            invitation_accept(token=token, identity=editor)
         # Crosses schemas: sample content and a customer live in the new workspace.
         with tenant_context(workspace):
             home_page_content_set(intro=spec["intro"], body_html=spec["body"])
@@ -108,5 +120,7 @@ class Command(BaseCommand):
         line("  Sign in on the platform with")
         line(f"    {platform_owner.email} / {DEMO_PASSWORD}  (platform owner)")
         line(f"    {workspace_owner.email} / {DEMO_PASSWORD}  (owns both workspaces)")
+        line(f"    {EDITOR} / {DEMO_PASSWORD}  (editor in Acme Studio)")
+        line("  then press Open dashboard next to a workspace to hop to its own host.")
         line(f"  Sign in on a workspace site as a customer with {CUSTOMER} / {DEMO_PASSWORD}")
         line("")

@@ -2,8 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import ApplicationError
 from shared_apps.accounts.selectors import user_get_by_email
+from tenants.domains import domain_add
 from tenants.selectors import workspace_url
-from tenants.services import domain_add, workspace_provision
+from tenants.services import workspace_provision
 
 
 class Command(BaseCommand):

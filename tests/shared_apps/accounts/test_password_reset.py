@@ -6,7 +6,7 @@ from django.core import mail
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
-from tenants.services import domain_add
+from tenants.domains import domain_add
 from tests.factories import IdentityFactory
 from tests.helpers import host_of
 

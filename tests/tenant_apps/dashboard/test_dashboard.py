@@ -14,7 +14,8 @@ def test_dashboard_lists_modules_and_the_workspace(staff_client, alpha, owner):
     response = staff_client.get("/dashboard/", HTTP_HOST=host_of(alpha))
 
     assert response.status_code == 200
-    assert [module.key for module in response.context["modules"]] == ["home", "pages", "site"]
+    keys = [module.key for module in response.context["modules"]]
+    assert {"home", "pages", "team", "audit", "site"} <= set(keys)
     assert response.context["workspace"] == alpha
     content = response.content.decode()
     assert "Alpha Co" in content
@@ -50,3 +51,13 @@ def test_customers_cannot_open_the_dashboard(client, alpha):
 
     assert response.status_code == 403
     assert "modules" not in response.context or response.context["modules"] == []
+
+
+def test_navigation_follows_the_role(alpha):
+    from tests.helpers import add_member, client_for_member
+
+    viewer = add_member(alpha, "viewer")
+
+    response = client_for_member(viewer, alpha).get("/dashboard/", HTTP_HOST=host_of(alpha))
+
+    assert [module.key for module in response.context["modules"]] == ["home", "team", "site"]
