@@ -90,13 +90,18 @@ def build_api(*, title: str, namespace: str, description: str, routers: dict) ->
 
 # Each app's api.py owns its routers; this is the one place they are mounted.
 from shared_apps.accounts import api as accounts_api  # noqa: E402
+from shared_apps.billing import api as billing_api  # noqa: E402
 from tenants import api as tenants_api  # noqa: E402
 
 workspace_api = build_api(
     title="Workspace API",
     namespace="workspace_api",
     description="Everything a workspace does, scoped to the host you call it on.",
-    routers={"/workspace": tenants_api.workspace_router, "/me": accounts_api.workspace_router},
+    routers={
+        "/workspace": tenants_api.workspace_router,
+        "/me": accounts_api.workspace_router,
+        "/billing": billing_api.workspace_router,
+    },
 )
 platform_api = build_api(
     title="Platform API",

@@ -13,6 +13,7 @@ from config.views import page_not_found
 urlpatterns = [
     path("accounts/", include("shared_apps.accounts.urls")),
     path("sso/", include("tenants.sso_urls")),
+    path("dashboard/billing/", include("shared_apps.billing.urls")),
     path("dashboard/", include("tenants.team_urls")),
     path("dashboard/domains/", include("tenants.domain_urls")),
     path("dashboard/", include("tenant_apps.dashboard.urls")),

@@ -131,6 +131,11 @@ def _load_workspace_for_host(host: str) -> Workspace | None:
         return None
     workspace = domain.tenant
     workspace.primary_host = domain.primary_host or workspace_default_host(slug=workspace.slug)
+    # What the workspace may use rides along too, so the feature gate costs no query on a
+    # warm request; billing drops these entries whenever it changes.
+    from shared_apps.billing.entitlements import entitlements_attach
+
+    entitlements_attach(workspace=workspace)
     return workspace
 
 

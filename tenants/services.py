@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.db import connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists, tenant_context
 
 from cms.services import site_initialize
 from shared_apps.accounts.services import tenant_user_sync_from_identity
+from shared_apps.billing.services import subscription_create_free
 from shared_apps.platform.services import audit_record
 from tenants.branding import branding_problems
 from tenants.errors import (
@@ -38,11 +40,11 @@ def workspace_provision(
     slug: str,
     owner,
     description: str = "",
-    plan_code: str = "free",
     branding: dict | None = None,
     actor=None,
 ) -> Workspace:
-    """Create a workspace by cloning the template schema, then seed it.
+    """Create a workspace by cloning the template schema, then seed it. It starts on the
+    Free plan (billing owns `plan_code`: it mirrors the workspace's subscription).
 
     One transaction: PostgreSQL DDL is transactional, so a failure anywhere (the clone,
     the seed) leaves no row, no domain and no schema behind.
@@ -69,7 +71,6 @@ def workspace_provision(
         slug=slug,
         schema_name=Workspace.schema_name_for_slug(slug),
         description=description.strip(),
-        plan_code=plan_code,
         branding=branding or {},
     )
     workspace.save()
@@ -92,6 +93,7 @@ def workspace_provision(
         joined_at=timezone.now(),
     )
     _seed_workspace_schema(workspace=workspace, owner_membership=membership)
+    subscription_create_free(workspace=workspace)
     audit_record(
         action="workspace.provisioned",
         actor=actor or owner,
@@ -139,39 +141,50 @@ def site_port() -> int:
 
 
 @transaction.atomic
-def workspace_suspend(*, workspace: Workspace, actor=None, reason: str = "") -> Workspace:
+def workspace_suspend(
+    *, workspace: Workspace, actor=None, reason: str = "", request: HttpRequest | None = None
+) -> Workspace:
     return _workspace_status_change(
         workspace=workspace,
         to=Workspace.Status.SUSPENDED,
         allowed_from={Workspace.Status.ACTIVE},
         actor=actor,
         reason=reason,
+        request=request,
     )
 
 
 @transaction.atomic
-def workspace_unsuspend(*, workspace: Workspace, actor=None) -> Workspace:
+def workspace_unsuspend(
+    *, workspace: Workspace, actor=None, reason: str = "", request: HttpRequest | None = None
+) -> Workspace:
     return _workspace_status_change(
         workspace=workspace,
         to=Workspace.Status.ACTIVE,
         allowed_from={Workspace.Status.SUSPENDED},
         actor=actor,
-        reason="",
+        reason=reason,
+        request=request,
     )
 
 
 @transaction.atomic
-def workspace_archive(*, workspace: Workspace, actor=None, reason: str = "") -> Workspace:
+def workspace_archive(
+    *, workspace: Workspace, actor=None, reason: str = "", request: HttpRequest | None = None
+) -> Workspace:
     return _workspace_status_change(
         workspace=workspace,
         to=Workspace.Status.ARCHIVED,
         allowed_from={Workspace.Status.ACTIVE, Workspace.Status.SUSPENDED},
         actor=actor,
         reason=reason,
+        request=request,
     )
 
 
-def _workspace_status_change(*, workspace, to, allowed_from, actor, reason) -> Workspace:
+def _workspace_status_change(
+    *, workspace, to, allowed_from, actor, reason, request=None
+) -> Workspace:
     workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
     if workspace.status not in allowed_from:
         raise WorkspaceStatusError(
@@ -180,7 +193,9 @@ def _workspace_status_change(*, workspace, to, allowed_from, actor, reason) -> W
         )
     previous = workspace.status
     workspace.status = to
-    workspace.status_reason = reason[:255]
+    # The reason says why a workspace is not active; the reason for making it active
+    # again is kept in the audit trail only.
+    workspace.status_reason = "" if to == Workspace.Status.ACTIVE else reason[:255]
     workspace.status_changed_at = timezone.now()
     workspace.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
     audit_record(
@@ -189,6 +204,7 @@ def _workspace_status_change(*, workspace, to, allowed_from, actor, reason) -> W
         workspace_id=workspace.pk,
         target=workspace,
         data={"from": previous, "reason": reason},
+        request=request,
     )
     return workspace
 

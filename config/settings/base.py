@@ -46,6 +46,9 @@ MIDDLEWARE = [
     # Platform owners cannot use the platform until they have set up two-factor sign-in.
     "shared_apps.mfa.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Required by django-allauth (social sign-in on the platform host); on workspace
+    # hosts it only sets a request context.
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.middleware.WorkspaceRedirectMiddleware",
 ]
@@ -188,6 +191,7 @@ LOGGING = {
     },
 }
 
+from config.settings.allauth import *  # noqa: E402, F403
 from config.settings.cache import *  # noqa: E402, F403
 from config.settings.celery import *  # noqa: E402, F403
 from config.settings.stripe import *  # noqa: E402, F403
@@ -207,3 +211,14 @@ WAGTAILADMIN_BASE_URL = WAGTAILADMIN_BASE_URL or (  # noqa: F405
 
 # Days an emailed team invitation stays valid (resending starts a new period).
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)
+
+# Billing: days paid features keep working after a failed payment (dunning) or after a
+# plan change leaves a workspace over its limit, before the surplus goes read-only.
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
+
+# The secret vault (shared_apps.platform.vault): comma-separated Fernet keys. The first
+# encrypts, every one decrypts, so a new key goes first and `manage.py vault_rotate`
+# then moves every secret onto it. Empty: the vault refuses to store or read values.
+VAULT_KEYS = env_list("VAULT_KEYS", [])
+# Seconds a typed platform setting stays cached (every change invalidates it at once).
+PLATFORM_SETTINGS_CACHE_SECONDS = env_int("PLATFORM_SETTINGS_CACHE_SECONDS", 300)

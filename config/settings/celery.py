@@ -28,4 +28,10 @@ CELERY_BEAT_SCHEDULE["custom-domains-recheck"] = {
     "task": "tenants.tasks.custom_domains_recheck",
     "schedule": CUSTOM_DOMAIN_RECHECK_INTERVAL,
 }
+# Billing (shared_apps.billing.tasks): workspaces whose grace period has ended (a failed
+# payment, a plan narrowed under them) get their surplus features put into read-only mode.
+CELERY_BEAT_SCHEDULE["billing-enforce-grace"] = {
+    "task": "shared_apps.billing.tasks.subscriptions_enforce_grace",
+    "schedule": timedelta(hours=1),
+}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")

@@ -1,7 +1,7 @@
 """Developer machines: `make run`."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.env import env_bool, env_int, env_str
+from config.settings.env import env_bool, env_int, env_list, env_str
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-local-development-key-never-use-in-production")
@@ -13,3 +13,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WAGTAILADMIN_BASE_URL = f"http://{PLATFORM_DOMAIN}:{PUBLIC_URL_PORT}"  # noqa: F405
+# A development vault key, public in this file, so secrets stored locally are as good
+# as plain text: production reads VAULT_KEYS from the environment and has no default.
+VAULT_KEYS = env_list("VAULT_KEYS", ["bG9jYWwtZGV2ZWxvcG1lbnQtdmF1bHQta2V5LW5vdCE="])

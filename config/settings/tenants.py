@@ -39,6 +39,16 @@ SHARED_APPS = [
     *[app for app in _apps_in("shared_apps") if app not in BOTH_PLANES_APPS],
     "django.contrib.staticfiles",
     "ninja",
+    # Social sign-in of platform identities (config/settings/allauth.py). Public schema
+    # only: workspace schemas have no allauth tables, and nothing on a workspace host
+    # reads them (allauth's authentication backend is not installed; deleting a
+    # tenant-local user skips these relations, tenants.deletion).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.apple",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.google",
 ]
 
 TENANT_APPS = [

@@ -25,3 +25,6 @@ MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", f"test-{os.getpid()}")
 # No test can reach real DNS: lookups answer from memory unless a test says otherwise.
 DNS_RESOLVER = "tenants.dns.MemoryResolver"
+# A fixed vault key (never used anywhere else); the vault tests add a second one to
+# exercise rotation.
+VAULT_KEYS = ["dGVzdC12YXVsdC1rZXktbm90LWZvci1wcm9kdWN0aSE="]

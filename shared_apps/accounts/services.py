@@ -13,7 +13,11 @@ from django.utils.http import urlsafe_base64_encode
 
 from shared_apps.accounts.errors import AccountError, AccountErrorCode
 from shared_apps.accounts.models import User
-from shared_apps.accounts.selectors import user_get_by_email
+from shared_apps.accounts.selectors import (
+    social_account_can_disconnect,
+    social_account_get_for_identity,
+    user_get_by_email,
+)
 from shared_apps.platform.services import audit_record
 from tenants.selectors import current_workspace
 
@@ -138,6 +142,36 @@ def user_sign_out_everywhere(*, user: User, request: HttpRequest | None = None) 
             "email": user.email,
             "identity": _str_or_none(user.identity_id),
         },
+        request=request,
+    )
+
+
+@transaction.atomic
+def social_account_disconnect(
+    *, identity: User, account_id: int, request: HttpRequest | None = None
+) -> None:
+    """Remove one of an identity's connected sign-in accounts (Google, Apple, Facebook).
+
+    Refused when it is the identity's last way to sign in: no usable password (it
+    signed up with a provider) and no other connected account.
+    """
+    # Locked, so that two disconnections at once cannot each count on the other
+    # account still being there.
+    identity = User.objects.select_for_update().get(pk=identity.pk)
+    account = social_account_get_for_identity(identity=identity, account_id=account_id)
+    if not social_account_can_disconnect(identity=identity, account=account):
+        raise AccountError(
+            "This account is your only way to sign in: connect another one first.",
+            code=AccountErrorCode.SOCIAL_LAST_SIGN_IN_METHOD,
+            status=409,
+        )
+    provider, uid = account.provider, account.uid
+    account.delete()
+    audit_record(
+        action="auth.social_account_disconnected",
+        actor=identity,
+        target=identity,
+        data={"provider": provider, "uid": uid},
         request=request,
     )
 

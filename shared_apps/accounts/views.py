@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.errors import ApplicationError
+from config.errors import ApplicationError, NotFoundError
 from config.forms import form_add_application_error
 from shared_apps.accounts.forms import PasswordResetRequestForm, SignInForm, SignUpForm
 from shared_apps.accounts.services import (
     password_reset_send,
+    social_account_disconnect,
     user_sign_out_everywhere,
     user_sign_up,
 )
@@ -197,3 +199,19 @@ def account_security(request):
     if request.workspace is None:
         return redirect("mfa:security")
     return render(request, "accounts/security.html")
+
+
+@login_required
+@require_POST
+def social_disconnect(request, account_id: int):
+    """Platform host only (shared_apps/accounts/social_urls.py): remove a connected
+    Google, Apple or Facebook account from the signed-in identity."""
+    try:
+        social_account_disconnect(identity=request.user, account_id=account_id, request=request)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The account is disconnected.")
+    return redirect("mfa:security")

@@ -89,3 +89,18 @@ def feature_get(key: str) -> Feature:
         return FEATURES[key]
     except KeyError:
         raise KeyError(f"Unknown feature {key!r}; see shared_apps/billing/catalog.py.") from None
+
+
+# How the billing page groups the catalog. Every feature is in exactly one group
+# (tests/shared_apps/billing/test_catalog.py checks it).
+FEATURE_GROUPS: list[tuple[str, tuple[str, ...]]] = [
+    ("Site and brand", ("bio_sites", "pages", "custom_domain", "whitelabel")),
+    ("Teach and gather", ("courses", "community")),
+    ("Sell", ("store", "marketplace", "escrow")),
+    ("Grow", ("crm", "email_marketing", "social_scheduling", "instagram_db", "analytics")),
+    ("Work smarter", ("automation", "ai", "api_access", "team_seats")),
+]
+
+
+def features_grouped() -> list[tuple[str, list[Feature]]]:
+    return [(label, [FEATURES[key] for key in keys]) for label, keys in FEATURE_GROUPS]

@@ -106,6 +106,10 @@ class Subscription(models.Model):
     cancel_at_period_end = models.BooleanField(default=False)
     # Dunning: after a failed payment, paid features keep working until this moment.
     grace_until = models.DateTimeField(null=True, blank=True)
+    # When the restriction due at the end of `grace_until` was applied (by the hourly
+    # `subscriptions_enforce_grace` task or an explicit `entitlements_restrict`). A new,
+    # later grace period makes the subscription due again.
+    grace_enforced_at = models.DateTimeField(null=True, blank=True)
     # The Stripe object timestamp of the last state applied, so older events are ignored.
     stripe_state_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -121,6 +125,9 @@ class WorkspaceFeature(models.Model):
     class State(models.TextChoices):
         ACTIVE = "active", "Active"
         READ_ONLY = "read_only", "Read-only"
+        # Chosen with a paid plan that has not been paid for yet (Checkout not completed):
+        # off until the first payment, then active (shared_apps.billing.entitlements).
+        PENDING = "pending", "Awaiting payment"
 
     id = models.BigAutoField(primary_key=True)
     workspace = models.ForeignKey(

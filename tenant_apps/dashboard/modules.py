@@ -1,7 +1,10 @@
 """The workspace's modules as the dashboard navigation lists them.
 
-Each app adds its entry here when it lands, with the permission that shows it; plans
-and feature gating (a later issue) will also decide which entries a workspace sees.
+Each app adds its entry here when it lands, with the permission that shows it and the
+billing feature that governs it (`feature`, a key of shared_apps.billing.catalog). The
+role decides here; the feature decides in the menu itself, through the gate's template
+tag (`{% feature_state module.feature %}` in layouts/dashboard.html): a feature that is
+off hides its entry, a read-only one is marked.
 """
 
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ class Module:
     url: str
     icon: str
     permission: Permission = Permission.CONTENT_VIEW
+    feature: str | None = None
 
 
 MODULES = [
@@ -24,6 +28,7 @@ MODULES = [
     Module("team", "Team", "/dashboard/team/", "users", Permission.TEAM_VIEW),
     Module("audit", "Audit log", "/dashboard/audit/", "settings", Permission.AUDIT_VIEW),
     Module("domains", "Domains", "/dashboard/domains/", "globe", Permission.DOMAINS_MANAGE),
+    Module("billing", "Billing", "/dashboard/billing/", "card", Permission.BILLING_MANAGE),
     Module("site", "View site", "/", "external"),
 ]
 

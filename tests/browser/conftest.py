@@ -37,6 +37,18 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _billing_plans(transactional_db):
+    """Browser tests are transactional: each ends by emptying every table, the plans that
+    migration billing.0002 seeded included, and provisioning needs the Free plan. Put
+    them back (idempotently) before each one."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("shared_apps.billing.migrations.0002_seed_plans").seed(apps, None)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context()

@@ -7,6 +7,9 @@ from cms.services import home_page_content_set
 from shared_apps.accounts.models import User
 from shared_apps.accounts.selectors import user_get_by_email
 from shared_apps.accounts.services import user_sign_up
+from shared_apps.billing.models import Subscription, WorkspaceFeature
+from shared_apps.billing.selectors import plan_free
+from shared_apps.billing.services import workspace_plan_change
 from tenants.domains import domain_add
 from tenants.models import Workspace
 from tenants.selectors import absolute_url, platform_url, workspace_url
@@ -31,6 +34,19 @@ DEMO_WORKSPACES = [
         },
         "extra_host": "acme-studio.localhost",
         "editor": EDITOR,
+        # On the Free plan (up to 10 features); with api_access its API is open.
+        "features": [
+            "bio_sites",
+            "pages",
+            "custom_domain",
+            "courses",
+            "community",
+            "crm",
+            "email_marketing",
+            "analytics",
+            "api_access",
+            "team_seats",
+        ],
         "intro": "Design courses, templates and coaching from the Acme team.",
         "body": (
             "<h2>Learn to design</h2>"
@@ -48,6 +64,8 @@ DEMO_WORKSPACES = [
         },
         "extra_host": None,
         "editor": None,
+        # No api_access: its /api/v1/billing/features answers 403 feature_disabled.
+        "features": ["bio_sites", "pages", "custom_domain", "store", "analytics"],
         "intro": "Sourdough, pastries and cakes, baked every morning.",
         "body": "<h2>Order for pickup</h2><p>Pre-order by 8pm for next-day pickup.</p>",
     },
@@ -65,6 +83,8 @@ class Command(BaseCommand):
             platform_owner = self._identity(PLATFORM_OWNER, "Pat", "Platform", superuser=True)
             workspace_owner = self._identity(WORKSPACE_OWNER, "Alex", "Acme")
             workspaces = [self._workspace(spec, workspace_owner) for spec in DEMO_WORKSPACES]
+            for spec, workspace in zip(DEMO_WORKSPACES, workspaces, strict=True):
+                self._features(spec, workspace, workspace_owner)
         self._print_summary(platform_owner, workspace_owner, workspaces)
 
     def _identity(self, email, first_name, last_name, superuser=False) -> User:
@@ -103,6 +123,19 @@ class Command(BaseCommand):
             home_page_content_set(intro=spec["intro"], body_html=spec["body"])
             user_sign_up(email=CUSTOMER, password=DEMO_PASSWORD, first_name="Sam")
         return workspace
+
+    def _features(self, spec, workspace, owner) -> None:
+        """Features on the Free plan, so the demo shows the gate (once: an owner's later
+        choices on the billing page are kept)."""
+        if WorkspaceFeature.objects.filter(workspace=workspace).exists():
+            return
+        workspace_plan_change(
+            workspace=workspace,
+            plan=plan_free(),
+            interval=Subscription.Interval.MONTH,
+            feature_keys=spec["features"],
+            actor=owner,
+        )
 
     def _print_summary(self, platform_owner, workspace_owner, workspaces):
         line = self.stdout.write

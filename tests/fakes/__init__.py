@@ -1,0 +1,1 @@
+"""Stand-ins for outside services, served for real on the loopback interface."""
