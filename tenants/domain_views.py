@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import ApplicationError
 from config.forms import form_add_application_error
+from shared_apps.billing.gate import feature_required
 from tenants.domains import (
     DnsRecord,
     custom_domain_add,
@@ -114,12 +115,14 @@ def _back_to(domain_id: int | None = None):
 
 
 @workspace_permission_required(Permission.DOMAINS_MANAGE)
+@feature_required("custom_domain")
 @require_GET
 def domain_list(request):
     return _page(request)
 
 
 @workspace_permission_required(Permission.DOMAINS_MANAGE)
+@feature_required("custom_domain")
 @require_POST
 def domain_add(request):
     form = DomainAddForm(request.POST)
@@ -143,6 +146,7 @@ def domain_add(request):
 
 
 @workspace_permission_required(Permission.DOMAINS_MANAGE)
+@feature_required("custom_domain")
 @require_POST
 def domain_check(request, domain_id: int):
     domain = domain_get_for_workspace(workspace=request.workspace, domain_id=domain_id)
@@ -166,6 +170,7 @@ def domain_check(request, domain_id: int):
 
 
 @workspace_permission_required(Permission.DOMAINS_MANAGE)
+@feature_required("custom_domain")
 @require_POST
 def domain_primary(request, domain_id: int):
     domain = domain_get_for_workspace(workspace=request.workspace, domain_id=domain_id)
@@ -181,6 +186,7 @@ def domain_primary(request, domain_id: int):
 
 
 @workspace_permission_required(Permission.DOMAINS_MANAGE)
+@feature_required("custom_domain")
 @require_http_methods(["GET", "POST"])
 def domain_remove(request, domain_id: int):
     domain = domain_get_for_workspace(workspace=request.workspace, domain_id=domain_id)

@@ -14,6 +14,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from config.errors import ApplicationError
 from config.forms import form_add_application_error
+from shared_apps.billing.gate import feature_required
 from tenants.forms import InviteForm, RoleForm
 from tenants.roles import Permission, user_allows, workspace_permission_required
 from tenants.selectors import (
@@ -89,6 +90,7 @@ def _act(request, action, success: str):
 
 @require_POST
 @workspace_permission_required(Permission.TEAM_MANAGE)
+@feature_required("team_seats", write=True)
 def team_invite(request):
     form = InviteForm(request.POST)
     if form.is_valid():
@@ -112,6 +114,7 @@ def team_invite(request):
 
 @require_POST
 @workspace_permission_required(Permission.TEAM_MANAGE)
+@feature_required("team_seats", write=True)
 def invitation_resend_view(request, invitation_id):
     invitation = invitation_get_in_workspace(
         workspace=request.workspace, invitation_id=invitation_id

@@ -104,3 +104,8 @@ FEATURE_GROUPS: list[tuple[str, tuple[str, ...]]] = [
 
 def features_grouped() -> list[tuple[str, list[Feature]]]:
     return [(label, [FEATURES[key] for key in keys]) for label, keys in FEATURE_GROUPS]
+
+
+# What a new workspace starts with, on the Free plan (well inside its limit): the
+# modules that exist on day one. Owners change them on the billing page.
+STARTER_FEATURES = ("pages", "bio_sites", "custom_domain", "team_seats")

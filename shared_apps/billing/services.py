@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from config.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
-from shared_apps.billing.catalog import FEATURES
+from shared_apps.billing.catalog import FEATURES, STARTER_FEATURES
 from shared_apps.billing.entitlements import entitlements_invalidate, entitlements_reconcile
 from shared_apps.billing.errors import BillingError, BillingErrorCode
 from shared_apps.billing.models import (
@@ -53,11 +53,13 @@ def subscription_create_free(*, workspace) -> Subscription:
         status=Subscription.Status.FREE,
     )
     _workspace_plan_code_sync(workspace=workspace, plan=plan)
+    starter = set(STARTER_FEATURES) & plan_offered_keys(plan=plan)
+    _features_write(workspace=workspace, selected=starter, pending=False)
     audit_record(
         action="billing.subscription_created",
         workspace_id=workspace.pk,
         target=subscription,
-        data={"plan": plan.code},
+        data={"plan": plan.code, "features": sorted(starter)},
     )
     return subscription
 

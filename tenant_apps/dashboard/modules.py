@@ -24,10 +24,17 @@ class Module:
 
 MODULES = [
     Module("home", "Overview", "/dashboard/", "home"),
-    Module("pages", "Pages", "/cms/", "pages", Permission.CONTENT_EDIT),
-    Module("team", "Team", "/dashboard/team/", "users", Permission.TEAM_VIEW),
+    Module("pages", "Pages", "/cms/", "pages", Permission.CONTENT_EDIT, feature="pages"),
+    Module("team", "Team", "/dashboard/team/", "users", Permission.TEAM_VIEW, "team_seats"),
     Module("audit", "Audit log", "/dashboard/audit/", "settings", Permission.AUDIT_VIEW),
-    Module("domains", "Domains", "/dashboard/domains/", "globe", Permission.DOMAINS_MANAGE),
+    Module(
+        "domains",
+        "Domains",
+        "/dashboard/domains/",
+        "globe",
+        Permission.DOMAINS_MANAGE,
+        "custom_domain",
+    ),
     Module("billing", "Billing", "/dashboard/billing/", "card", Permission.BILLING_MANAGE),
     Module("site", "View site", "/", "external"),
 ]

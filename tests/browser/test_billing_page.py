@@ -9,6 +9,8 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
+from shared_apps.billing.selectors import plan_free
+from shared_apps.billing.services import workspace_plan_change
 from tenants.services import workspace_provision
 from tests.factories import IdentityFactory
 
@@ -21,6 +23,10 @@ def test_the_price_follows_the_choice(live_server, page, settings):
     slug = f"billing-{uuid.uuid4().hex[:6]}"
     owner = IdentityFactory(email=f"owner-{slug}@example.test")
     workspace = workspace_provision(name="Browser Billing", slug=slug, owner=owner)
+    # Start from no features at all, so the prices below count only what is clicked.
+    workspace_plan_change(
+        workspace=workspace, plan=plan_free(), interval="month", feature_keys=[], actor=owner
+    )
     host = f"{slug}.localhost"
     # Signed in on the workspace host as its owner (the SSO hop has its own browser test).
     client = Client()

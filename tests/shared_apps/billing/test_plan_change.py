@@ -27,6 +27,8 @@ from tests.shared_apps.billing.support import (
 
 
 def test_free_features_turn_on_at_once(alpha, owner):
+    choose(alpha, actor=owner)  # from none (new workspaces start with the starter set)
+
     result = choose(alpha, "crm", "pages", actor=owner)
 
     assert result.enabled == ("pages", "crm")
