@@ -147,7 +147,8 @@ class Command(BaseCommand):
         for workspace in workspaces:
             line(f"  {workspace.name:<14} {workspace_url(workspace=workspace)}")
             for domain in workspace.domains.filter(is_primary=False, is_verified=True):
-                line(f"  {'':<14} {absolute_url(host=domain.domain)} (custom host)")
+                url = absolute_url(host=domain.domain)
+                line(f"  {'':<14} {url} (custom host, redirects to the primary)")
             line(f"  {'':<14} {workspace_url(workspace=workspace, path='/api/v1/docs')}")
         line("")
         line("  Sign in on the platform with")
