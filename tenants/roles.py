@@ -51,6 +51,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 }
 
 
+# How each role shows up inside the workspace schema: Wagtail superuser or groups.
+ROLE_WAGTAIL_ACCESS: dict[str, dict] = {
+    "owner": {"superuser": True, "groups": []},
+    "admin": {"superuser": True, "groups": []},
+    "editor": {"superuser": False, "groups": ["Editors"]},
+    "viewer": {"superuser": False, "groups": []},
+}
+
+
 def role_allows(*, role: str, overrides: Mapping[str, bool] | None, permission: str) -> bool:
     permission = Permission(permission)
     if permission not in OWNER_ONLY and overrides and permission.value in overrides:

@@ -14,6 +14,7 @@ from django_tenants.utils import (
 )
 
 from shared_apps.accounts.models import User
+from shared_apps.platform.selectors import audit_events_for_workspace as platform_audit_events
 from tenants.branding import branding_with_defaults
 from tenants.host_cache import cached_workspace_for_host
 from tenants.models import (
@@ -327,10 +328,8 @@ def identity_for_mirror(*, user) -> User | None:
 
 
 def audit_events_for_workspace(*, workspace: Workspace, action_prefix: str = ""):
-    from shared_apps.platform.selectors import audit_events_for_workspace as events
-
     with schema_context(get_public_schema_name()):
-        queryset = events(workspace_id=workspace.pk)
+        queryset = platform_audit_events(workspace_id=workspace.pk)
         if action_prefix:
             queryset = queryset.filter(action__startswith=action_prefix)
         return queryset

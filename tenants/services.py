@@ -17,20 +17,13 @@ from tenants.errors import (
     WorkspaceStatusError,
 )
 from tenants.models import Domain, Membership, Workspace
+from tenants.roles import ROLE_WAGTAIL_ACCESS
 from tenants.selectors import (
     template_schema_exists,
     workspace_default_host,
     workspace_primary_host,
     workspace_slug_problem,
 )
-
-# How a membership role shows up inside the workspace schema (Wagtail's groups).
-ROLE_GROUPS = {
-    Membership.Role.OWNER: {"superuser": True, "groups": []},
-    Membership.Role.ADMIN: {"superuser": True, "groups": []},
-    Membership.Role.EDITOR: {"superuser": False, "groups": ["Editors"]},
-    Membership.Role.VIEWER: {"superuser": False, "groups": []},
-}
 
 
 @transaction.atomic
@@ -119,7 +112,7 @@ def _seed_workspace_schema(*, workspace: Workspace, owner_membership: Membership
 def membership_mirror_sync_in_workspace(*, membership: Membership):
     """Make (or update) the tenant-local user that stands for a member in their workspace."""
     identity = membership.identity
-    access = ROLE_GROUPS[membership.role]
+    access = ROLE_WAGTAIL_ACCESS[membership.role]
     with tenant_context(membership.workspace):
         return tenant_user_sync_from_identity(
             identity_uuid=identity.uuid,

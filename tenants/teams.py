@@ -23,7 +23,7 @@ from tenants.branding import branding_with_defaults
 from tenants.errors import TeamError, TeamErrorCode
 from tenants.models import Invitation, Membership, Workspace
 from tenants.roles import OWNER_ONLY, Permission, membership_allows
-from tenants.selectors import membership_get, platform_url
+from tenants.selectors import invitations_open_for_workspace, membership_get, platform_url
 from tenants.services import membership_mirror_sync_in_workspace
 
 ROLES = {choice.value for choice in Membership.Role}
@@ -75,7 +75,7 @@ def invitation_create(
             status=409,
             fields={"email": ["Already a member."]},
         )
-    if _open_invitations(workspace).filter(email__iexact=email).exists():
+    if invitations_open_for_workspace(workspace=workspace).filter(email__iexact=email).exists():
         raise TeamError(
             "There is already an open invitation for that address: resend it instead.",
             code=TeamErrorCode.INVITATION_OPEN,
@@ -101,12 +101,6 @@ def invitation_create(
         request=request,
     )
     return invitation, token
-
-
-def _open_invitations(workspace: Workspace):
-    return Invitation.objects.filter(
-        workspace=workspace, accepted_at__isnull=True, revoked_at__isnull=True
-    )
 
 
 def _invitation_send(*, invitation: Invitation, token: str) -> None:

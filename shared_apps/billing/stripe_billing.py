@@ -38,6 +38,7 @@ from shared_apps.billing.models import Invoice, PlanPrice, Subscription
 from shared_apps.billing.selectors import PAYING_STATUSES, subscription_billable_quantity
 from shared_apps.platform.models import AuditEvent
 from shared_apps.platform.services import audit_record
+from shared_apps.platform.vault import secret_get
 from tenants.models import Membership, Workspace
 
 logger = logging.getLogger(__name__)
@@ -104,10 +105,6 @@ def stripe_webhook_secret() -> str:
 
 
 def _vault_secret(name: str) -> str | None:
-    # Imported here: the vault belongs to the platform console, and billing must keep
-    # working from settings alone.
-    from shared_apps.platform.vault import secret_get
-
     # The vault is a public table; a caller on a workspace host is in its schema.
     with schema_context(get_public_schema_name()):
         return secret_get(name)
