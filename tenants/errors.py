@@ -17,6 +17,7 @@ class WorkspaceErrorCode(StrEnum):
     DOMAIN_NOT_VERIFIED = "domain_not_verified"
     DOMAIN_PROTECTED = "domain_protected"
     DOMAIN_LIMIT = "domain_limit_reached"
+    SNAPSHOT_UNAVAILABLE = "snapshot_unavailable"
 
 
 class WorkspaceSlugError(ApplicationError):
@@ -32,6 +33,12 @@ class TemplateSchemaMissingError(ApplicationError):
         "The workspace template schema is missing. Run `python manage.py migrate_platform` "
         "before provisioning workspaces."
     )
+
+
+class SnapshotUnavailableError(ApplicationError):
+    code = WorkspaceErrorCode.SNAPSHOT_UNAVAILABLE
+    status = 409
+    message = "That snapshot is not ready to provision from, or is not yours to use."
 
 
 class WorkspaceStatusError(ApplicationError):

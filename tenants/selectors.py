@@ -1,5 +1,6 @@
 import re
 from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.db import connection
@@ -21,6 +22,7 @@ from tenants.models import (
     SLUG_MAX_LENGTH,
     SLUG_MIN_LENGTH,
     SLUG_PATTERN,
+    AgencyHost,
     Domain,
     Invitation,
     Membership,
@@ -121,17 +123,25 @@ def _load_workspace_for_host(host: str) -> Workspace | None:
     primary_host = Subquery(
         _verified_domains().filter(tenant_id=OuterRef("tenant_id")).values("domain")[:1]
     )
+    # An agency client's way back to its agency's dashboard rides along the same way.
+    agency_host = Subquery(
+        AgencyHost.objects.filter(agency_id=OuterRef("tenant__agency_id"), is_verified=True)
+        .order_by("created_at")
+        .values("host")[:1]
+    )
     domain = (
-        Domain.objects.select_related("tenant")
+        Domain.objects.select_related("tenant", "tenant__agency")
         .filter(domain=host, is_verified=True)
         .exclude(tenant__status=Workspace.Status.ARCHIVED)
-        .annotate(primary_host=primary_host)
+        .annotate(primary_host=primary_host, agency_host=agency_host)
         .first()
     )
     if domain is None:
         return None
     workspace = domain.tenant
     workspace.primary_host = domain.primary_host or workspace_default_host(slug=workspace.slug)
+    if workspace.agency is not None:
+        workspace.agency.primary_host = domain.agency_host or ""
     # What the workspace may use rides along too, so the feature gate costs no query on a
     # warm request; billing drops these entries whenever it changes.
     from shared_apps.billing.entitlements import entitlements_attach
@@ -207,26 +217,65 @@ def template_schema_exists() -> bool:
 
 @dataclass(frozen=True)
 class SiteIdentity:
-    """Who mail speaks for: name, base URL of its links, and brand."""
+    """Who a page or a mail speaks for: its name, the base URL of its links, its brand,
+    the address mail comes from, and whether the platform may show itself (white label:
+    never)."""
 
     name: str
     base_url: str
     brand: dict
+    from_email: str
+    white_label: bool = False
+
+
+def _from_email(*, name: str, brand: dict, host: str | None) -> str:
+    # A white-labelled sender must not fall back to the platform's address: without a
+    # configured one it sends as no-reply@ its own primary host.
+    address = brand.get("email_sender_address") or (
+        f"no-reply@{host}" if host else parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    )
+    return formataddr((brand.get("email_sender_name") or name, address))
+
+
+def site_identity_platform() -> SiteIdentity:
+    return SiteIdentity(
+        name=settings.PLATFORM_NAME,
+        base_url=platform_url(path=""),
+        brand=branding_with_defaults({}),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+    )
+
+
+def site_identity_for_workspace(*, workspace: Workspace) -> SiteIdentity:
+    # Imported here: white_label reads the billing gate, which imports this module.
+    from tenants.white_label import workspace_is_white_label
+
+    brand = branding_with_defaults(workspace.branding)
+    host = workspace_primary_host(workspace=workspace)
+    white_label = workspace_is_white_label(workspace=workspace)
+    name = brand.get("display_name") or workspace.name
+    return SiteIdentity(
+        name=name,
+        base_url=absolute_url(host=host, path=""),
+        brand=brand,
+        from_email=_from_email(name=name, brand=brand, host=host if white_label else None),
+        white_label=white_label,
+    )
 
 
 def site_identity_for_request(request) -> SiteIdentity:
-    """The site a request is on, for mail: links go to the workspace's verified primary
-    host, or the platform's, never to the request's Host header."""
+    """The site a request is on: links go to the workspace's verified primary host (or
+    the agency's, or the platform's), never to the request's Host header."""
     workspace = getattr(request, "workspace", None)
-    if workspace is None:
-        return SiteIdentity(
-            settings.PLATFORM_NAME, platform_url(path=""), branding_with_defaults({})
-        )
-    return SiteIdentity(
-        workspace.name,
-        workspace_url(workspace=workspace, path=""),
-        branding_with_defaults(workspace.branding),
-    )
+    if workspace is not None:
+        return site_identity_for_workspace(workspace=workspace)
+    agency = getattr(request, "agency", None)
+    if agency is not None:
+        # Imported here: agency_selectors builds on this module.
+        from tenants.agency_selectors import site_identity_for_agency
+
+        return site_identity_for_agency(agency=agency)
+    return site_identity_platform()
 
 
 def workspace_for_identity(*, identity, workspace_id) -> Workspace:

@@ -11,12 +11,13 @@ from shared_apps.billing.services import subscription_create_free
 from shared_apps.platform.services import audit_record
 from tenants.branding import branding_problems
 from tenants.errors import (
+    SnapshotUnavailableError,
     TemplateSchemaMissingError,
     WorkspaceErrorCode,
     WorkspaceSlugError,
     WorkspaceStatusError,
 )
-from tenants.models import Domain, Membership, Workspace
+from tenants.models import Agency, Domain, Membership, Snapshot, Workspace
 from tenants.roles import ROLE_WAGTAIL_ACCESS
 from tenants.selectors import (
     template_schema_exists,
@@ -35,9 +36,12 @@ def workspace_provision(
     description: str = "",
     branding: dict | None = None,
     actor=None,
+    agency: Agency | None = None,
+    snapshot: Snapshot | None = None,
 ) -> Workspace:
-    """Create a workspace by cloning the template schema, then seed it. It starts on the
-    Free plan (billing owns `plan_code`: it mirrors the workspace's subscription).
+    """Create a workspace by cloning the template schema (or a ready `snapshot`'s
+    schema), then seed it. It starts on the Free plan (billing owns `plan_code`: it
+    mirrors the workspace's subscription). With `agency` it is that agency's client.
 
     One transaction: PostgreSQL DDL is transactional, so a failure anywhere (the clone,
     the seed) leaves no row, no domain and no schema behind.
@@ -56,7 +60,15 @@ def workspace_provision(
         )
     if branding and (problems := branding_problems(branding)):
         raise WorkspaceSlugError("Some branding values are invalid.", fields=problems)
-    if not template_schema_exists():
+    if snapshot is not None:
+        if snapshot.status != Snapshot.Status.READY or not schema_exists(snapshot.schema_name):
+            raise SnapshotUnavailableError()
+        if snapshot.agency_id is not None and snapshot.agency_id != getattr(agency, "pk", None):
+            raise SnapshotUnavailableError()
+        source_schema = snapshot.schema_name
+    elif template_schema_exists():
+        source_schema = settings.TENANT_BASE_SCHEMA
+    else:
         raise TemplateSchemaMissingError()
 
     workspace = Workspace(
@@ -65,6 +77,8 @@ def workspace_provision(
         schema_name=Workspace.schema_name_for_slug(slug),
         description=description.strip(),
         branding=branding or {},
+        agency=agency,
+        snapshot_id=snapshot.pk if snapshot is not None else None,
     )
     workspace.save()
     Domain.objects.create(
@@ -77,7 +91,7 @@ def workspace_provision(
     )
     # The template's django_migrations rows are cloned with it, so unlike
     # django-tenants' own create_schema there is no `migrate --fake` to run after.
-    CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, workspace.schema_name, "DATA")
+    CloneSchema().clone_schema(source_schema, workspace.schema_name, "DATA")
 
     membership = Membership.objects.create(
         identity=owner,
@@ -92,7 +106,12 @@ def workspace_provision(
         actor=actor or owner,
         workspace_id=workspace.pk,
         target=workspace,
-        data={"slug": slug, "owner": owner.email},
+        data={
+            "slug": slug,
+            "owner": owner.email,
+            "agency": str(agency.pk) if agency is not None else None,
+            "snapshot": str(snapshot.pk) if snapshot is not None else None,
+        },
     )
     return workspace
 

@@ -10,20 +10,23 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from config.errors import NotFoundError, PermissionDeniedError
 from shared_apps.accounts.models import User
 from shared_apps.platform.services import audit_record
-from tenants.branding import branding_with_defaults
 from tenants.errors import TeamError, TeamErrorCode
+from tenants.mail import mail_send
 from tenants.models import Invitation, Membership, Workspace
 from tenants.roles import OWNER_ONLY, Permission, membership_allows
-from tenants.selectors import invitations_open_for_workspace, membership_get, platform_url
+from tenants.selectors import (
+    invitations_open_for_workspace,
+    membership_get,
+    platform_url,
+    site_identity_for_workspace,
+)
 from tenants.services import membership_mirror_sync_in_workspace
 
 ROLES = {choice.value for choice in Membership.Role}
@@ -105,20 +108,18 @@ def invitation_create(
 
 def _invitation_send(*, invitation: Invitation, token: str) -> None:
     # Accepting happens on the platform host: an invitation makes (or uses) an identity.
-    context = {
-        "invitation": invitation,
-        "workspace": invitation.workspace,
-        "inviter": invitation.invited_by,
-        "accept_url": platform_url(path=f"/invitations/{token}/"),
-        "brand": branding_with_defaults(invitation.workspace.branding),
-        "expires_at": invitation.expires_at,
-    }
-    send_mail(
+    mail_send(
+        to=invitation.email,
         subject=f"You're invited to join {invitation.workspace.name}",
-        message=render_to_string("tenants/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-        html_message=render_to_string("tenants/email/invitation.html", context),
+        template="tenants/email/invitation",
+        context={
+            "invitation": invitation,
+            "workspace": invitation.workspace,
+            "inviter": invitation.invited_by,
+            "accept_url": platform_url(path=f"/invitations/{token}/"),
+            "expires_at": invitation.expires_at,
+        },
+        site=site_identity_for_workspace(workspace=invitation.workspace),
     )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])

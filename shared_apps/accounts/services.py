@@ -2,11 +2,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -19,7 +17,8 @@ from shared_apps.accounts.selectors import (
     user_get_by_email,
 )
 from shared_apps.platform.services import audit_record
-from tenants.selectors import current_workspace
+from tenants.mail import mail_send
+from tenants.selectors import SiteIdentity, current_workspace
 
 
 @transaction.atomic
@@ -81,10 +80,10 @@ def tenant_user_sync_from_identity(
     return mirror
 
 
-def password_reset_send(*, email: str, site_name: str, base_url: str, brand: dict) -> bool:
+def password_reset_send(*, email: str, site: SiteIdentity) -> bool:
     """Mail a reset link if an active account with a usable password has this email.
 
-    `base_url` comes from the workspace's verified primary host (or the platform's),
+    `site.base_url` comes from the workspace's verified primary host (or the platform's),
     never from the request's Host header. Returns whether a mail was sent; callers show
     the same message either way so the form does not reveal who has an account.
     """
@@ -98,18 +97,12 @@ def password_reset_send(*, email: str, site_name: str, base_url: str, brand: dic
             "token": default_token_generator.make_token(user),
         },
     )
-    context = {
-        "user": user,
-        "site_name": site_name,
-        "reset_url": f"{base_url}{path}",
-        "brand": brand,
-    }
-    send_mail(
-        subject=f"Reset your {site_name} password",
-        message=render_to_string("accounts/email/password_reset.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-        html_message=render_to_string("accounts/email/password_reset.html", context),
+    mail_send(
+        to=user.email,
+        subject=f"Reset your {site.name} password",
+        template="accounts/email/password_reset",
+        context={"user": user, "reset_url": f"{site.base_url}{path}"},
+        site=site,
     )
     return True
 

@@ -147,12 +147,7 @@ def password_reset(request):
             return _throttled(request, "accounts/password_reset.html", form, state)
         throttle_hit(limit=PASSWORD_RESET_PER_ADDRESS, subject=address)
         site = site_identity_for_request(request)
-        password_reset_send(
-            email=form.cleaned_data["email"],
-            site_name=site.name,
-            base_url=site.base_url,
-            brand=site.brand,
-        )
+        password_reset_send(email=form.cleaned_data["email"], site=site)
         return redirect("accounts:password_reset_done")
     return render(
         request, "accounts/password_reset.html", {"form": form}, status=_status(request, form)

@@ -25,9 +25,7 @@ from typing import Any
 
 import stripe
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -39,7 +37,9 @@ from shared_apps.billing.selectors import PAYING_STATUSES, subscription_billable
 from shared_apps.platform.models import AuditEvent
 from shared_apps.platform.services import audit_record
 from shared_apps.platform.vault import secret_get
+from tenants.mail import mail_send
 from tenants.models import Membership, Workspace
+from tenants.selectors import site_identity_for_workspace
 
 logger = logging.getLogger(__name__)
 
@@ -708,23 +708,18 @@ def dunning_notice_send(*, subscription: Subscription, invoice: Invoice, attempt
         "attempt": attempt,
         "grace_until": subscription.grace_until,
         "pay_url": invoice.hosted_invoice_url,
-        "platform_name": settings.PLATFORM_NAME,
     }
-    subject = f"Payment failed for {workspace.name}: please update your card"
-    text = render_to_string("billing/email/payment_failed.txt", context)
-    html = render_to_string("billing/email/payment_failed.html", context)
     recipients = [owner.email for owner in owners]
+    site = site_identity_for_workspace(workspace=workspace)
 
     def send() -> None:
-        # One message per owner: owners do not see each other's addresses.
-        for email in recipients:
-            send_mail(
-                subject=subject,
-                message=text,
-                from_email=None,
-                recipient_list=[email],
-                html_message=html,
-            )
+        mail_send(
+            to=recipients,
+            subject=f"Payment failed for {workspace.name}: please update your card",
+            template="billing/email/payment_failed",
+            context=context,
+            site=site,
+        )
 
     transaction.on_commit(send)
     return True

@@ -13,7 +13,6 @@ accounts, billing, mfa and tenants, all of which import `audit_record` from ther
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -25,9 +24,8 @@ from shared_apps.mfa.selectors import totp_device_for_identity
 from shared_apps.mfa.services import totp_device_reset
 from shared_apps.platform.errors import ConsoleActionError, PlatformErrorCode
 from shared_apps.platform.services import audit_record
-from tenants.branding import branding_with_defaults
 from tenants.security import identity_sign_out_everywhere_in_workspaces
-from tenants.selectors import platform_url
+from tenants.selectors import site_identity_platform
 
 REASON_MAX_LENGTH = 255
 
@@ -140,12 +138,7 @@ def identity_password_reset_force(
         # After commit: the link's token is made from the new password hash, and no
         # mail may leave for a change that was rolled back.
         transaction.on_commit(
-            lambda: password_reset_send(
-                email=email,
-                site_name=settings.PLATFORM_NAME,
-                base_url=platform_url(path=""),
-                brand=branding_with_defaults({}),
-            )
+            lambda: password_reset_send(email=email, site=site_identity_platform())
         )
     return mails
 
