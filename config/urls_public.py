@@ -16,6 +16,9 @@ urlpatterns = [
     path("accounts/", include("shared_apps.accounts.urls")),
     path("", include("shared_apps.mfa.urls")),
     path("", include("tenants.urls")),
+    # The agency dashboard (agency hosts only; 404 on the platform's own hosts).
+    path("", include("tenants.agency_urls")),
+    path("", include("tenants.branding_urls")),  # theme, manifest, icons (agency hosts too)
     # Stripe's webhook endpoint (signed requests from Stripe, no session, no CSRF).
     path("billing/stripe/", include("shared_apps.billing.stripe_urls")),
     path("api/platform/v1/", platform_api.urls),
@@ -32,4 +35,5 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "config.views.page_not_found"
+handler403 = "config.views.permission_denied"
 handler500 = "config.views.server_error"

@@ -13,9 +13,11 @@ from config.views import page_not_found
 urlpatterns = [
     path("accounts/", include("shared_apps.accounts.urls")),
     path("sso/", include("tenants.sso_urls")),
+    path("", include("tenants.join_urls")),  # /join/<token>/, the staff sign-in code step
     path("dashboard/billing/", include("shared_apps.billing.urls")),
     path("dashboard/", include("tenants.team_urls")),
     path("dashboard/domains/", include("tenants.domain_urls")),
+    path("", include("tenants.branding_urls")),  # theme, manifest, icons, branding page
     path("dashboard/", include("tenant_apps.dashboard.urls")),
     path("api/v1/", workspace_api.urls),
     # Anything else under /api/ is a JSON 404, never a page or a slash redirect.
@@ -24,6 +26,8 @@ urlpatterns = [
     path("cms/login/", RedirectView.as_view(url="/accounts/sign-in/", query_string=True)),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # robots.txt, sitemap.xml, search and the newsletter form of the workspace's site.
+    path("", include("cms.urls")),
 ]
 
 if settings.DEBUG:
@@ -34,4 +38,5 @@ if settings.DEBUG:
 urlpatterns += [path("", include(wagtail_urls))]
 
 handler404 = "config.views.page_not_found"
+handler403 = "config.views.permission_denied"
 handler500 = "config.views.server_error"

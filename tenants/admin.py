@@ -16,7 +16,17 @@ from shared_apps.billing.models import Plan, WorkspaceFeature
 from shared_apps.platform.console_actions import confirm_and_apply
 from shared_apps.platform.console_site import ReadOnlyInline
 from shared_apps.platform.selectors import workspace_storage
-from tenants.models import Domain, Membership, Workspace
+from tenants.agency_selectors import agency_primary_host
+from tenants.agency_services import agency_status_set
+from tenants.models import (
+    Agency,
+    AgencyHost,
+    AgencyMembership,
+    AgencyPrice,
+    Domain,
+    Membership,
+    Workspace,
+)
 from tenants.selectors import workspace_primary_host
 from tenants.services import workspace_archive, workspace_suspend, workspace_unsuspend
 
@@ -274,3 +284,108 @@ class WorkspaceAdmin(admin.ModelAdmin):
             done_message="Archived {count} workspace(s).",
             warning="Archiving cannot be undone from the console.",
         )
+
+
+# --- agencies --------------------------------------------------------------------------------
+
+
+class AgencyHostInline(ReadOnlyInline):
+    model = AgencyHost
+    fields = ["host", "is_verified", "status", "failure_reason", "verified_at", "last_checked_at"]
+    verbose_name_plural = "Dashboard hosts"
+
+
+class AgencyMembershipInline(ReadOnlyInline):
+    model = AgencyMembership
+    fields = ["identity", "role", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = "Staff"
+
+
+class AgencyPriceInline(ReadOnlyInline):
+    model = AgencyPrice
+    fields = ["plan_code", "feature_price_monthly_minor", "base_price_monthly_minor", "currency"]
+    verbose_name_plural = "Price list (minor units per month)"
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    """Read-only like workspaces: agencies are made by `manage.py agency_create` (or
+    tenants.agency_services.agency_create), staff, hosts and prices change on the agency's
+    own dashboard, and suspension through the audited actions below."""
+
+    console_audited = True
+    list_display = ["name", "slug", "status", "dashboard_host", "clients", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "slug", "hosts__host"]
+    readonly_fields = ["name", "slug", "status", "stripe_customer_id", "created_at", "branding"]
+    fields = readonly_fields
+    inlines = [AgencyMembershipInline, AgencyHostInline, AgencyPriceInline]
+    actions = ["suspend_selected", "unsuspend_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(client_count=Count("workspaces"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_lifecycle_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    @admin.display(description="Dashboard host")
+    def dashboard_host(self, obj: Agency) -> str:
+        return agency_primary_host(agency=obj) or "—"
+
+    @admin.display(description="Clients", ordering="client_count")
+    def clients(self, obj: Agency) -> int:
+        return obj.client_count
+
+    @admin.action(description="Suspend selected agencies…", permissions=["lifecycle"])
+    def suspend_selected(self, request, queryset):
+        return confirm_and_apply(
+            self,
+            request,
+            queryset,
+            action="suspend_selected",
+            title="Suspend agencies",
+            question="Suspend these agencies? Their dashboard hosts answer a “temporarily "
+            "unavailable” page until they are reactivated; their clients' sites keep working.",
+            button="Suspend",
+            apply=lambda agency, reason: agency_status_set(
+                agency=agency,
+                status=Agency.Status.SUSPENDED,
+                actor=request.user,
+                reason=reason,
+                request=request,
+            ),
+            done_message="Suspended {count} agency(ies).",
+        )
+
+    @admin.action(description="Reactivate selected agencies…", permissions=["lifecycle"])
+    def unsuspend_selected(self, request, queryset):
+        return confirm_and_apply(
+            self,
+            request,
+            queryset,
+            action="unsuspend_selected",
+            title="Reactivate agencies",
+            question="Make these agencies' dashboards available again?",
+            button="Reactivate",
+            apply=lambda agency, reason: agency_status_set(
+                agency=agency,
+                status=Agency.Status.ACTIVE,
+                actor=request.user,
+                reason=reason,
+                request=request,
+            ),
+            done_message="Reactivated {count} agency(ies).",
+        )
+
+
+from tenants import snapshot_admin  # noqa: E402,F401

@@ -3,6 +3,10 @@ check now, make primary, remove. Workspace admins and owners only (domains.manag
 
 Every host is looked up within the current workspace (`domain_get_for_workspace`), so
 another workspace's host id is a 404 here.
+
+On a white-labelled workspace the page never names the platform: the default
+`<slug>.<PLATFORM_DOMAIN>` host is left out (it still routes), and the CNAME target is
+the one `tenants.domains.domain_cname_target` gives it.
 """
 
 from dataclasses import dataclass
@@ -10,8 +14,8 @@ from datetime import timedelta
 
 import idna
 from django import forms
-from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,12 +30,14 @@ from tenants.domains import (
     custom_domain_remove,
     custom_domain_verify,
     dns_records_for,
+    domain_cname_target,
     domain_is_default,
     domain_set_primary,
 )
 from tenants.models import Domain
 from tenants.roles import Permission, workspace_permission_required
 from tenants.selectors import absolute_url, domain_get_for_workspace, domains_for_workspace
+from tenants.white_label import workspace_is_white_label
 
 CHECK_NOW_MIN_INTERVAL = timedelta(seconds=15)
 
@@ -76,10 +82,15 @@ class DomainRow:
         return Domain.Status.VERIFIED if self.domain.is_verified else self.domain.status
 
 
-def _rows(workspace) -> list[DomainRow]:
+def _rows(workspace, *, white_label: bool) -> list[DomainRow]:
     rows = []
     for domain in domains_for_workspace(workspace=workspace):
+        # The routed workspace carries its entitlements and agency host: one lookup of
+        # the white-label rule and the CNAME target for the whole page.
+        domain.tenant = workspace
         is_default = domain_is_default(domain)
+        if is_default and white_label:
+            continue  # the platform's name for it; it still routes
         rows.append(
             DomainRow(
                 domain=domain,
@@ -95,15 +106,19 @@ def _rows(workspace) -> list[DomainRow]:
 
 
 def _page(request, *, form: DomainAddForm | None = None, error=None, status: int = 200):
+    workspace = request.workspace
+    white_label = workspace_is_white_label(workspace=workspace)
+    rows = _rows(workspace, white_label=white_label)
     return render(
         request,
         "tenants/domains/list.html",
         {
             "active_module": "domains",
-            "rows": _rows(request.workspace),
+            "rows": rows,
+            "has_custom_hosts": any(not row.is_default for row in rows),
             "form": form or DomainAddForm(),
             "error": error,
-            "cname_target": settings.PLATFORM_CNAME_TARGET,
+            "cname_target": domain_cname_target(workspace=workspace),
         },
         status=status,
     )
@@ -190,6 +205,9 @@ def domain_primary(request, domain_id: int):
 @require_http_methods(["GET", "POST"])
 def domain_remove(request, domain_id: int):
     domain = domain_get_for_workspace(workspace=request.workspace, domain_id=domain_id)
+    is_default = domain_is_default(domain)
+    if is_default and workspace_is_white_label(workspace=request.workspace):
+        raise Http404("No such host.")  # not listed here, so not shown here either
     if request.method == "POST":
         try:
             custom_domain_remove(domain=domain, actor=request.user, request=request)
@@ -200,5 +218,5 @@ def domain_remove(request, domain_id: int):
     return render(
         request,
         "tenants/domains/remove.html",
-        {"active_module": "domains", "domain": domain, "is_default": domain_is_default(domain)},
+        {"active_module": "domains", "domain": domain, "is_default": is_default},
     )

@@ -4,9 +4,12 @@ Every workspace answers on its default host `<slug>.<PLATFORM_DOMAIN>`, which th
 platform owns and which is never checked, moved or removed. A workspace admin may add
 hosts of their own (`custom_domain_add`): such a host is *pending* until DNS shows
 
-- a TXT record `_mewayz.<host>` holding the host's verification token (the proof that
-  whoever added it controls the domain), and
-- a CNAME from the host to `PLATFORM_CNAME_TARGET` (what sends its visitors here).
+- a TXT record `<DOMAIN_VERIFICATION_TXT_LABEL>.<host>` (`_domain-verify.<host>`)
+  holding the host's verification token (the proof that whoever added it controls the
+  domain; the older `_mewayz.<host>` is still accepted), and
+- a CNAME from the host to `domain_cname_target` (what sends its visitors here):
+  `PLATFORM_CNAME_TARGET`, or on a white-labelled workspace a name that does not give
+  the platform away (its agency's dashboard host, or `WHITE_LABEL_CNAME_TARGET`).
 
 Then it is *verified* and routes; otherwise *failed*, with the reason shown. A root
 domain (`acme.com`) cannot hold a CNAME: when the host has no CNAME but resolves to
@@ -41,7 +44,7 @@ from config.errors import NotFoundError
 from shared_apps.platform.services import audit_record
 from tenants.dns import DnsLookupError, resolver
 from tenants.errors import DomainError, WorkspaceErrorCode
-from tenants.models import Domain, Workspace
+from tenants.models import AgencyHost, Domain, Workspace
 from tenants.selectors import identity_for_mirror, workspace_default_host
 from tenants.services import site_port
 from tenants.task_routing import enqueue_in_workspace
@@ -49,9 +52,11 @@ from tenants.task_routing import enqueue_in_workspace
 HOST_PATTERN = re.compile(
     r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
 )
-# The TXT proof lives at `_mewayz.<host>`: a name of its own, so it never collides with
-# the host's other TXT records (SPF, other services' proofs).
-TXT_PREFIX = "_mewayz"
+# The TXT proof lives at `<settings.DOMAIN_VERIFICATION_TXT_LABEL>.<host>`: a name of its
+# own, so it never collides with the host's other TXT records (SPF, other services'
+# proofs). Hosts proved before the label became neutral hold it at `_mewayz.<host>`:
+# still accepted, never shown.
+LEGACY_TXT_LABEL = "_mewayz"
 # Hosts a workspace may add besides its default one, so that nobody can make the
 # scheduled re-check resolve thousands of names. Plans may raise it later.
 CUSTOM_HOSTS_PER_WORKSPACE = 20
@@ -142,6 +147,12 @@ def _platform_host_problem(*, host: str, workspace: Workspace) -> DomainError | 
         return _invalid(
             "That is already this workspace's own address.", code=WorkspaceErrorCode.DOMAIN_TAKEN
         )
+    return host_reserved_problem(host=host)
+
+
+def host_reserved_problem(*, host: str) -> DomainError | None:
+    """Why a normalised host cannot be claimed by a workspace or an agency because the
+    platform owns it, or None."""
     platform_names = {*settings.PLATFORM_HOSTS, settings.PLATFORM_CNAME_TARGET}
     if host in platform_names:
         return _invalid(
@@ -208,6 +219,9 @@ def _domain_create(
     *, workspace: Workspace, host: str, verified: bool, actor, request, via: str
 ) -> Domain:
     now = timezone.now()
+    if AgencyHost.objects.filter(host=host).exists():
+        # One host routes to one place: an agency's dashboard host is not a workspace's.
+        raise _invalid("That host is already in use.", WorkspaceErrorCode.DOMAIN_TAKEN)
     existing = Domain.objects.filter(domain=host).first()
     if existing is not None:
         if existing.tenant_id == workspace.pk:
@@ -295,21 +309,80 @@ def dns_records_for(domain: Domain) -> list[DnsRecord]:
     """The records to create at the host's DNS provider (none for the default host)."""
     if domain_is_default(domain):
         return []
+    return host_dns_records(
+        host=domain.domain,
+        token=domain.verification_token,
+        cname_target=domain_cname_target(workspace=domain.tenant),
+    )
+
+
+def domain_cname_target(*, workspace: Workspace) -> str:
+    """What the workspace's custom hosts CNAME to, as its Domains page names it. On a
+    white-labelled workspace never the platform's name: its agency's dashboard host, or
+    WHITE_LABEL_CNAME_TARGET, or "" (no name to show: "the target your provider gave
+    you"). The check accepts the platform's target and the default host too."""
+    # Imported here: white_label reads the billing gate, whose catalog names this module.
+    from tenants.agency_selectors import agency_primary_host
+    from tenants.white_label import workspace_is_white_label
+
+    if not workspace_is_white_label(workspace=workspace):
+        return settings.PLATFORM_CNAME_TARGET
+    agency_host = agency_primary_host(agency=workspace.agency) if workspace.agency_id else None
+    return agency_host or settings.WHITE_LABEL_CNAME_TARGET
+
+
+def txt_record_name(*, host: str) -> str:
+    return f"{settings.DOMAIN_VERIFICATION_TXT_LABEL}.{host}"
+
+
+def host_dns_records(*, host: str, token: str, cname_target: str | None = None) -> list[DnsRecord]:
+    """The records that prove and connect any host the platform serves by DNS: a
+    workspace's custom domain or an agency's dashboard host (tenants.agency_services).
+    `cname_target` defaults to PLATFORM_CNAME_TARGET; "" leaves the value to be filled
+    in from the provider's instructions."""
+    target = settings.PLATFORM_CNAME_TARGET if cname_target is None else cname_target
     return [
-        DnsRecord("CNAME", domain.domain, settings.PLATFORM_CNAME_TARGET, "sends visitors here"),
-        DnsRecord(
-            "TXT", f"{TXT_PREFIX}.{domain.domain}", domain.verification_token, "proves it is yours"
-        ),
+        DnsRecord("CNAME", host, target, "sends visitors here"),
+        DnsRecord("TXT", txt_record_name(host=host), token, "proves it is yours"),
     ]
 
 
 def domain_dns_check(*, domain: Domain) -> DnsCheck:
     """Ask DNS whether the host holds its proof and points here. Reads only."""
-    host, target = domain.domain, settings.PLATFORM_CNAME_TARGET
-    txt_name = f"{TXT_PREFIX}.{host}"
+    # The workspace's own `<slug>.<PLATFORM_DOMAIN>` reaches us too (deploy/README.md),
+    # and so does the platform's target, whichever target the page showed.
+    return host_dns_check(
+        host=domain.domain,
+        token=domain.verification_token,
+        also_accepted=(
+            workspace_default_host(slug=domain.tenant.slug),
+            settings.PLATFORM_CNAME_TARGET,
+        ),
+        target=domain_cname_target(workspace=domain.tenant),
+    )
+
+
+def host_dns_check(
+    *, host: str, token: str, also_accepted: tuple[str, ...] = (), target: str | None = None
+) -> DnsCheck:
+    """Ask DNS whether `host` holds `token` in its TXT proof and points here (a CNAME to
+    `target` (PLATFORM_CNAME_TARGET by default) or one of `also_accepted`, or, for a root
+    domain, addresses). Reasons name `target` only ("" names none). Reads only; shared
+    by workspace domains and agency hosts."""
+    target = settings.PLATFORM_CNAME_TARGET if target is None else target
+    target_text = target or "the target your provider gave you"
+    txt_name = txt_record_name(host=host)
     try:
         lookups = resolver()
         txt_values = lookups.txt_records(txt_name)
+        if token not in _txt_tokens(txt_values):
+            try:
+                legacy_values = lookups.txt_records(f"{LEGACY_TXT_LABEL}.{host}")
+            except DnsLookupError:
+                # Said with the current name: the legacy one is never shown.
+                raise DnsLookupError(f"DNS did not answer in time for {txt_name}.") from None
+            if token in _txt_tokens(legacy_values):
+                txt_values = legacy_values
         cname = lookups.cname_target(host)
         addresses = [] if cname is not None else lookups.addresses(host)
     except DnsLookupError as exc:
@@ -320,20 +393,23 @@ def domain_dns_check(*, domain: Domain) -> DnsCheck:
         )
 
     problems = []
-    # Some DNS panels make people type the quotes; they are not part of the value.
-    if domain.verification_token not in {value.strip().strip('"') for value in txt_values}:
+    if token not in _txt_tokens(txt_values):
         problems.append(
             f"The TXT record at {txt_name} does not hold this host's token."
             if txt_values
             else f"No TXT record found at {txt_name}."
         )
-    # The workspace's own `<slug>.<PLATFORM_DOMAIN>` reaches us too (deploy/README.md).
-    targets = {target, workspace_default_host(slug=domain.tenant.slug)}
+    targets = {name for name in (target, *also_accepted) if name}
     if cname is not None and cname not in targets:
-        problems.append(f"{host} points to {cname} instead of {target}.")
+        problems.append(f"{host} points to {cname} instead of {target_text}.")
     elif cname is None and not addresses:
-        problems.append(f"{host} has no CNAME record pointing to {target}.")
+        problems.append(f"{host} has no CNAME record pointing to {target_text}.")
     return DnsCheck(verified=not problems, reason=" ".join(problems))
+
+
+def _txt_tokens(values: list[str]) -> set[str]:
+    # Some DNS panels make people type the quotes; they are not part of the value.
+    return {value.strip().strip('"') for value in values}
 
 
 def custom_domain_verify(

@@ -18,6 +18,7 @@ class WorkspaceErrorCode(StrEnum):
     DOMAIN_PROTECTED = "domain_protected"
     DOMAIN_LIMIT = "domain_limit_reached"
     SNAPSHOT_UNAVAILABLE = "snapshot_unavailable"
+    SNAPSHOT_INVALID = "snapshot_invalid"
 
 
 class WorkspaceSlugError(ApplicationError):
@@ -39,6 +40,10 @@ class SnapshotUnavailableError(ApplicationError):
     code = WorkspaceErrorCode.SNAPSHOT_UNAVAILABLE
     status = 409
     message = "That snapshot is not ready to provision from, or is not yours to use."
+
+
+class SnapshotError(ApplicationError):
+    code = WorkspaceErrorCode.SNAPSHOT_INVALID
 
 
 class WorkspaceStatusError(ApplicationError):
@@ -80,3 +85,13 @@ class TeamErrorCode(StrEnum):
 
 class TeamError(ApplicationError):
     code = TeamErrorCode.ROLE_INVALID
+
+
+class BrandingErrorCode(StrEnum):
+    INVALID = "branding_invalid"
+    WHITE_LABEL_REQUIRED = "branding_white_label_required"
+
+
+class BrandingError(ApplicationError):
+    code = BrandingErrorCode.INVALID
+    message = "Some branding settings are invalid."

@@ -25,6 +25,7 @@ from tenants.selectors import (
     workspace_primary_host,
     workspace_slug_problem,
 )
+from tenants.snapshots import snapshot_files_copy_in_workspace
 
 
 @transaction.atomic
@@ -92,6 +93,8 @@ def workspace_provision(
     # The template's django_migrations rows are cloned with it, so unlike
     # django-tenants' own create_schema there is no `migrate --fake` to run after.
     CloneSchema().clone_schema(source_schema, workspace.schema_name, "DATA")
+    if snapshot is not None:  # its own copies of the snapshot's files, never shared paths
+        snapshot_files_copy_in_workspace(snapshot=snapshot, workspace=workspace)
 
     membership = Membership.objects.create(
         identity=owner,

@@ -74,6 +74,27 @@ def sso_hop_url(*, identity, workspace: Workspace, next_path: str | None = None)
     return absolute_url(host=host, path=f"/sso/accept/?{urlencode({'token': token})}")
 
 
+def agency_client_hop_url(
+    *, identity, agency, workspace: Workspace, next_path: str | None = None, request=None
+) -> str:
+    """The hop from an agency's dashboard host into one of its clients. Agency owners and
+    admins may enter any client of their agency (they get an admin membership if they
+    have none, audited `agency.client_access_granted`); agency staff, and the clients'
+    own people, only the clients they are members of. Another agency's client, or a
+    workspace of no agency, is not found."""
+    # Imported here: agency_services builds on tenants.services, as this module does.
+    from tenants.agency_selectors import agency_membership_get
+    from tenants.agency_services import agency_client_access_ensure
+
+    if workspace.agency_id != agency.pk:
+        raise NotFoundError("No such workspace.")
+    if agency_membership_get(identity=identity, agency=agency) is not None:
+        agency_client_access_ensure(
+            agency=agency, client=workspace, identity=identity, request=request
+        )
+    return sso_hop_url(identity=identity, workspace=workspace, next_path=next_path)
+
+
 def _claims(token: str) -> dict:
     try:
         return signing.loads(token, salt=SSO_SALT, max_age=SSO_MAX_AGE_SECONDS)

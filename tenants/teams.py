@@ -17,17 +17,21 @@ from django_tenants.utils import tenant_context
 from config.errors import NotFoundError, PermissionDeniedError
 from shared_apps.accounts.models import User
 from shared_apps.platform.services import audit_record
+from tenants.agency_selectors import agency_primary_host
 from tenants.errors import TeamError, TeamErrorCode
 from tenants.mail import mail_send
 from tenants.models import Invitation, Membership, Workspace
 from tenants.roles import OWNER_ONLY, Permission, membership_allows
 from tenants.selectors import (
+    absolute_url,
     invitations_open_for_workspace,
     membership_get,
     platform_url,
     site_identity_for_workspace,
+    workspace_url,
 )
 from tenants.services import membership_mirror_sync_in_workspace
+from tenants.white_label import workspace_is_white_label
 
 ROLES = {choice.value for choice in Membership.Role}
 
@@ -106,8 +110,25 @@ def invitation_create(
     return invitation, token
 
 
+def invitation_accept_url(*, invitation: Invitation, token: str) -> str:
+    """Where the invitee accepts: a host wearing the brand the invitation comes from.
+
+    An agency's client: the agency's dashboard host, once it has a verified one. Any
+    other white-labelled workspace (or an agency client before its agency has a host):
+    the workspace's own primary host, which accepts at /join/<token>/. Everyone else:
+    the platform's host, as always.
+    """
+    workspace = invitation.workspace
+    if workspace.agency_id is not None:
+        agency_host = agency_primary_host(agency=workspace.agency)
+        if agency_host:
+            return absolute_url(host=agency_host, path=f"/invitations/{token}/")
+    if workspace_is_white_label(workspace=workspace):
+        return workspace_url(workspace=workspace, path=f"/join/{token}/")
+    return platform_url(path=f"/invitations/{token}/")
+
+
 def _invitation_send(*, invitation: Invitation, token: str) -> None:
-    # Accepting happens on the platform host: an invitation makes (or uses) an identity.
     mail_send(
         to=invitation.email,
         subject=f"You're invited to join {invitation.workspace.name}",
@@ -116,7 +137,7 @@ def _invitation_send(*, invitation: Invitation, token: str) -> None:
             "invitation": invitation,
             "workspace": invitation.workspace,
             "inviter": invitation.invited_by,
-            "accept_url": platform_url(path=f"/invitations/{token}/"),
+            "accept_url": invitation_accept_url(invitation=invitation, token=token),
             "expires_at": invitation.expires_at,
         },
         site=site_identity_for_workspace(workspace=invitation.workspace),

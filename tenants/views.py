@@ -19,6 +19,11 @@ from tenants.services import workspace_provision
 
 @login_required
 def platform_dashboard(request):
+    if getattr(request, "agency", None) is not None:
+        # An agency's dashboard host: the agency's own dashboard (tenants.agency_views).
+        from tenants.agency_views import agency_home
+
+        return agency_home(request)
     rows = [
         {
             "workspace": membership.workspace,

@@ -20,11 +20,20 @@ PUBLIC_URL_SCHEME = env_str("PUBLIC_URL_SCHEME", "https")
 PUBLIC_URL_PORT = env_int("PUBLIC_URL_PORT", 0)
 
 # Custom domains (tenants.domains): a workspace's host must CNAME to this name and hold
-# its token in a TXT record `_mewayz.<host>`. Lookups go through DNS_RESOLVER (a dotted
-# path; the tests swap in tenants.dns.MemoryResolver), each bounded by
-# DNS_TIMEOUT_SECONDS because "check now" waits on them. DNS_NAMESERVERS (e.g.
-# 1.1.1.1,8.8.8.8) bypasses the machine's resolver and its negative cache.
+# its token in a TXT record `<DOMAIN_VERIFICATION_TXT_LABEL>.<host>`. Lookups go through
+# DNS_RESOLVER (a dotted path; the tests swap in tenants.dns.MemoryResolver), each
+# bounded by DNS_TIMEOUT_SECONDS because "check now" waits on them. DNS_NAMESERVERS
+# (e.g. 1.1.1.1,8.8.8.8) bypasses the machine's resolver and its negative cache.
 PLATFORM_CNAME_TARGET = env_str("PLATFORM_CNAME_TARGET", PLATFORM_DOMAIN).lower().rstrip(".")
+# The label of the TXT proof, `<label>.<host>`: neutral, because a white-labelled
+# workspace's admins read it (`_mewayz` records made before it existed still verify).
+DOMAIN_VERIFICATION_TXT_LABEL = env_str("DOMAIN_VERIFICATION_TXT_LABEL", "_domain-verify")
+# What a white-labelled workspace (not an agency's client: those CNAME to their agency's
+# dashboard host) is told to CNAME to: a name of the operator's that does not give the
+# platform away, e.g. `edge.example-cdn.net`, resolving like PLATFORM_CNAME_TARGET. Empty:
+# the page names no target ("the target your provider gave you") and the check accepts
+# PLATFORM_CNAME_TARGET and the workspace's default host, which is what support hands out.
+WHITE_LABEL_CNAME_TARGET = env_str("WHITE_LABEL_CNAME_TARGET", "").lower().rstrip(".")
 DNS_RESOLVER = "tenants.dns.DnsPythonResolver"
 DNS_TIMEOUT_SECONDS = env_int("DNS_TIMEOUT_SECONDS", 3)
 DNS_NAMESERVERS = env_list("DNS_NAMESERVERS", [])

@@ -18,3 +18,12 @@ CACHES = {
         "TIMEOUT": 300,
     },
 }
+
+# Wagtail's image renditions use this alias when it exists. Rendition keys are built
+# from image ids, which repeat in every workspace schema: the schema in the key (same
+# key function) keeps one workspace from ever getting another's rendition. Renditions
+# never change once made, hence the long timeout.
+CACHES["renditions"] = {
+    **CACHES["default"],
+    "TIMEOUT": 60 * 60 * 24,
+}

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from celery.schedules import crontab
+
 from config.settings.cache import REDIS_URL
 from config.settings.env import celery_broker_url as _broker
 from config.settings.env import env_bool, env_str
@@ -33,5 +35,16 @@ CELERY_BEAT_SCHEDULE["custom-domains-recheck"] = {
 CELERY_BEAT_SCHEDULE["billing-enforce-grace"] = {
     "task": "shared_apps.billing.tasks.subscriptions_enforce_grace",
     "schedule": timedelta(hours=1),
+}
+# Agencies' dashboard hosts (tenants.agency_services) are re-checked like custom domains.
+CELERY_BEAT_SCHEDULE["agency-hosts-recheck"] = {
+    "task": "tenants.tasks.agency_hosts_recheck",
+    "schedule": CUSTOM_DOMAIN_RECHECK_INTERVAL,
+}
+# The platform bills every active agency for the month that just ended, early on the 1st
+# (shared_apps.billing.agency_billing; idempotent per agency and month).
+CELERY_BEAT_SCHEDULE["billing-agency-invoices"] = {
+    "task": "shared_apps.billing.tasks.agency_invoices_issue",
+    "schedule": crontab(minute=30, hour=2, day_of_month=1),
 }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")

@@ -55,6 +55,9 @@ TENANT_APPS = [
     *BOTH_PLANES_APPS,
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    # /sitemap.xml of each workspace host; django.contrib.sitemaps brings its template.
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",

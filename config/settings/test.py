@@ -19,6 +19,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Each test run gets its own key space so parallel runs and a developer's `make run`
 # on the same Redis never read each other's entries.
 CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", f"test-{os.getpid()}")  # noqa: F405
+CACHES["renditions"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"]  # noqa: F405
 MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405
 # A queue of this run's own, so a `make run` worker on the same Redis never takes a
 # test's task (and the test suite's worker never takes a developer's).

@@ -1,8 +1,21 @@
 """Wagtail, installed in every workspace schema."""
 
+from django.utils.functional import lazy
+
 from config.settings.env import env_str
 
-WAGTAIL_SITE_NAME = "Mewayz"
+
+def _workspace_site_name() -> str:
+    # Imported when read, not when settings load (the app registry is not ready then).
+    from cms.branding import admin_site_name
+
+    return admin_site_name()
+
+
+# Wagtail prints this in its admin (the dashboard's fallback title, the "type the site
+# name to confirm" deletion dialog) and reads it at request time: lazily, it is the name
+# of the workspace whose schema is active, so the admin never shows the platform's name.
+WAGTAIL_SITE_NAME = lazy(_workspace_site_name, str)()
 
 # Wagtail's admin builds absolute links from this when it has no request (mail sent by
 # a task); with a request, each workspace's own host is used.

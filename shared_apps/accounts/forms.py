@@ -58,3 +58,14 @@ class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
         max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+
+class CurrentPasswordForm(forms.Form):
+    """Proving an existing account by its password (joining a workspace from an
+    invitation with an identity one already has)."""
+
+    password = forms.CharField(
+        strip=False,
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )

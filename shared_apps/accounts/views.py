@@ -32,6 +32,11 @@ from shared_apps.mfa.pending import two_factor_pending_start
 from shared_apps.mfa.selectors import identity_has_two_factor
 from tenants.security import identity_sign_out_everywhere
 from tenants.selectors import site_identity_for_request
+from tenants.staff_sign_in import (
+    staff_identity_authenticate_in_workspace,
+    staff_sign_in_complete_in_workspace,
+    staff_two_factor_pending_start,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +53,9 @@ class SignInView(auth_views.LoginView):
 
     Platform identities with an authenticator app continue to a code step
     (shared_apps.mfa) before they are signed in; customers on a workspace host are
-    signed in at once. Django's login() gives the signed-in session a new key.
+    signed in at once, and its staff with their identity's password (then a code step
+    on that host when they have an authenticator). Django's login() gives the
+    signed-in session a new key.
     """
 
     template_name = "accounts/sign_in.html"
@@ -61,7 +68,50 @@ class SignInView(auth_views.LoginView):
         )
         if state.blocked:
             return self._throttled(state)
-        return super().post(request, *args, **kwargs)
+        if request.workspace is None:
+            return super().post(request, *args, **kwargs)
+        return self._workspace_post()
+
+    def _workspace_post(self):
+        """A workspace host: its customers sign in with their own password, its staff
+        with their identity's (tenants.staff_sign_in), so that staff of a white-labelled
+        workspace never need the platform's host. Every refusal looks the same."""
+        form = self.get_form()
+        if form.is_valid() and not form.get_user().is_staff_mirror:
+            return self.form_valid(form)  # a customer
+        if not (form.is_valid() or form.failed_on_credentials()):
+            return self.form_invalid(form)  # incomplete: nothing was checked
+        # A mirror's own tenant-local password (a customer who later joined the staff
+        # keeps it) never signs staff in: that would skip the membership and 2FA checks.
+        try:
+            staff = staff_identity_authenticate_in_workspace(
+                workspace=self.request.workspace,
+                email=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except ApplicationError as error:  # right password; the workspace requires 2FA
+            form.add_error(None, error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=error.status)
+        if staff is None:
+            if not form.failed_on_credentials():
+                form.add_error(None, form.get_invalid_login_error())
+            return self.form_invalid(form)
+        redirect_to = self.get_success_url()
+        if staff.needs_code:
+            staff_two_factor_pending_start(
+                request=self.request,
+                workspace=self.request.workspace,
+                sign_in=staff,
+                redirect_to=redirect_to,
+            )
+            return redirect("workspace_staff:sign_in_code")
+        mirror = staff_sign_in_complete_in_workspace(
+            workspace=self.request.workspace, sign_in=staff, request=self.request
+        )
+        sign_in_succeeded(email=form.cleaned_data["username"])
+        # As the hop's last step: the mirror, on this host only, in a new session key.
+        login(self.request, mirror, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(redirect_to)
 
     def form_invalid(self, form):
         if form.failed_on_credentials():

@@ -223,3 +223,75 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number or self.stripe_invoice_id
+
+
+class AgencyInvoice(models.Model):
+    """What the platform bills an agency for one period: its clients at wholesale (the
+    platform's price times their enabled features), one Stripe invoice with a line per
+    client. One per agency and period (shared_apps.billing.agency_billing)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Being issued"
+        OPEN = "open", "Open"
+        PAID = "paid", "Paid"
+        VOID = "void", "Void"
+        UNCOLLECTIBLE = "uncollectible", "Uncollectible"
+        # Nothing to bill for the period (no paid clients): no Stripe invoice.
+        NOTHING_DUE = "nothing_due", "Nothing due"
+
+    id = models.BigAutoField(primary_key=True)
+    agency = models.ForeignKey(
+        "tenants.Agency", on_delete=models.PROTECT, related_name="platform_invoices"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()  # exclusive: the first day after the period
+    currency = models.CharField(max_length=3, default="usd")
+    amount_total = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    stripe_invoice_id = models.CharField(max_length=255, blank=True)
+    number = models.CharField(max_length=64, blank=True)
+    hosted_invoice_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finalized_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "period_start", "period_end"], name="agency_invoice_period_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.period_start:%Y-%m-%d} to {self.period_end:%Y-%m-%d}"
+
+    @property
+    def total(self) -> Money:
+        return Money(self.amount_total, self.currency)
+
+
+class AgencyInvoiceLine(models.Model):
+    """One client on an agency's invoice, frozen when the invoice was made."""
+
+    id = models.BigAutoField(primary_key=True)
+    invoice = models.ForeignKey(AgencyInvoice, on_delete=models.CASCADE, related_name="lines")
+    # The client may be deleted later; its name and numbers stay on the invoice.
+    workspace = models.ForeignKey(
+        "tenants.Workspace", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    workspace_name = models.CharField(max_length=120)
+    plan_code = models.CharField(max_length=40)
+    features = models.PositiveIntegerField()
+    unit_amount = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    amount = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES)
+    stripe_invoice_item_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["workspace_name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.workspace_name} · {self.amount}"

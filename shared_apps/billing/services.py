@@ -345,9 +345,14 @@ def workspace_plan_change(
         "status": subscription.status,
     }
     paying = bool(subscription.stripe_subscription_id) and subscription.status in PAYING_STATUSES
-    needs_checkout = quote.is_paid and not paying
+    # An agency's client is billed through its agency (shared_apps.billing.agency_billing):
+    # it never checks out itself, and what the agency chose is on at once.
+    billed_by_agency = getattr(workspace, "agency_id", None) is not None
+    needs_checkout = quote.is_paid and not paying and not billed_by_agency
     if not quote.is_paid:
         status = Subscription.Status.FREE
+    elif billed_by_agency:
+        status = Subscription.Status.ACTIVE
     elif needs_checkout:
         status = Subscription.Status.INCOMPLETE
     else:

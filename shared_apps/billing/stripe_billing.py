@@ -269,6 +269,13 @@ def checkout_session_create(
     quantity instead, and `success_url` is returned: a second subscription would bill
     the same period twice.
     """
+    if subscription.workspace.agency_id is not None:
+        # The platform bills the agency for its clients (shared_apps.billing.agency_billing).
+        raise BillingStripeError(
+            f"This workspace's plan is managed by {subscription.workspace.agency.name}: "
+            "it has no checkout of its own.",
+            status=409,
+        )
     amount = subscription.price.per_feature(subscription.interval)
     quantity = subscription_billable_quantity(subscription=subscription)
     if amount.amount <= 0:

@@ -3,7 +3,9 @@ before confirming; the current subscription, its invoices and Stripe's portal. O
 only (billing.manage).
 
 Subscriptions, features and invoices are control-plane rows: services run in the public
-schema (`_control_plane`). Stripe calls go through `shared_apps.billing.stripe_billing`.
+schema (`_control_plane`). An agency's client sees its plan, but the agency chooses it
+and is billed for it (shared_apps.billing.agency_billing): no checkout, portal or plan
+change of its own. Stripe calls go through `shared_apps.billing.stripe_billing`.
 """
 
 import importlib
@@ -68,6 +70,21 @@ def _subscription(request) -> Subscription:
     return subscription
 
 
+def _managing_agency(request):
+    """The agency whose client this workspace is: it chooses the plan and the platform
+    bills it, so the client has no checkout, portal or plan form of its own."""
+    workspace = request.workspace
+    return workspace.agency if workspace.agency_id is not None else None
+
+
+def _agency_managed_refusal(request, agency):
+    messages.error(
+        request,
+        f"Your plan is managed by {agency.name}. Ask them to change your plan or features.",
+    )
+    return _page(request, status=409)
+
+
 def _form(request, subscription: Subscription, data=None) -> PlanChoiceForm:
     return PlanChoiceForm(data, plans=plans_available(current=subscription.plan))
 
@@ -129,6 +146,7 @@ def _page(request, *, form: PlanChoiceForm | None = None, status: int = 200):
             "read_only": [row.feature for row in rows if row.state == "read_only"],
             "checkout": request.GET.get("checkout", "")[:16],
             "payments_available": _stripe_billing() is not None,
+            "managed_by": _managing_agency(request),
             **_preview_context(request, form),
         },
         status=status,
@@ -140,6 +158,8 @@ def _page(request, *, form: PlanChoiceForm | None = None, status: int = 200):
 def billing_page(request):
     if request.method != "POST":
         return _page(request)
+    if (agency := _managing_agency(request)) is not None:
+        return _agency_managed_refusal(request, agency)
     subscription = _subscription(request)
     form = _form(request, subscription, request.POST)
     if not form.is_valid():
@@ -227,6 +247,8 @@ def _quantity_sync(request, *, subscription: Subscription, actor) -> bool:
 @workspace_permission_required(Permission.BILLING_MANAGE)
 def billing_checkout(request):
     """Resume a payment left unfinished (a paid plan chosen, Checkout not completed)."""
+    if (agency := _managing_agency(request)) is not None:
+        return _agency_managed_refusal(request, agency)
     subscription = _subscription(request)
     if subscription.status != Subscription.Status.INCOMPLETE:
         messages.info(request, "There is no payment waiting.")
@@ -240,6 +262,8 @@ def billing_checkout(request):
 @workspace_permission_required(Permission.BILLING_MANAGE)
 def billing_portal(request):
     """Stripe's Customer Portal: cards, billing details, every invoice."""
+    if (agency := _managing_agency(request)) is not None:
+        return _agency_managed_refusal(request, agency)
     subscription = _subscription(request)
     stripe_billing = _stripe_billing()
     if stripe_billing is None or not subscription.stripe_customer_id:

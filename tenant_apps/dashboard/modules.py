@@ -35,6 +35,15 @@ MODULES = [
         Permission.DOMAINS_MANAGE,
         "custom_domain",
     ),
+    # Colours, logo and names are for every plan; the white-label-only settings on the
+    # page are gated there (tenants.branding_views).
+    Module(
+        "branding",
+        "Branding",
+        "/dashboard/settings/branding/",
+        "sparkles",
+        Permission.SETTINGS_MANAGE,
+    ),
     Module("billing", "Billing", "/dashboard/billing/", "card", Permission.BILLING_MANAGE),
     Module("site", "View site", "/", "external"),
 ]

@@ -1,10 +1,11 @@
 """A fake Stripe API served over real HTTP on loopback, for the real `stripe` SDK.
 
 It implements the subset Mewayz billing calls: customers, prices, Checkout sessions,
-subscriptions (retrieve, update quantity through items, cancel), subscription items and
-Customer Portal sessions. Requests arrive form-encoded as the SDK sends them
-(`items[0][quantity]=3`), are checked like Stripe checks them (API key, integer
-amounts, known ids), and are answered with Stripe-shaped JSON objects.
+subscriptions (retrieve, update quantity through items, cancel), subscription items,
+Customer Portal sessions, and one-off invoices (draft invoices, invoice items added to
+them, finalizing) with which the platform bills agencies. Requests arrive form-encoded
+as the SDK sends them (`items[0][quantity]=3`), are checked like Stripe checks them (API
+key, integer amounts, known ids), and are answered with Stripe-shaped JSON objects.
 
 `Idempotency-Key` behaves as at Stripe: the same key with the same parameters replays
 the first response (and makes nothing new), the same key with other parameters is an
@@ -310,6 +311,10 @@ class FakeStripe:
         ("POST", r"/v1/subscription_items/(?P<id>[^/]+)", "subscription_item_update"),
         ("POST", r"/v1/billing_portal/sessions", "portal_session_create"),
         ("GET", r"/v1/invoices/(?P<id>[^/]+)", "retrieve"),
+        ("POST", r"/v1/invoices", "invoice_create_draft"),
+        ("POST", r"/v1/invoices/(?P<id>[^/]+)/finalize", "invoice_finalize"),
+        ("POST", r"/v1/invoiceitems", "invoice_item_create"),
+        ("GET", r"/v1/invoiceitems/(?P<id>[^/]+)", "retrieve"),
     ]
 
     def handle(self, method: str, target: str, headers, body: str) -> tuple[int, dict, dict]:
@@ -547,6 +552,97 @@ class FakeStripe:
         }
         self.objects[session_id] = session
         return self._public(session)
+
+    # --- one-off invoices (the platform billing an agency) ------------------------------
+
+    def _invoice_create_draft(self, params: dict) -> dict:
+        customer = self._existing(params.get("customer", ""), "customer", "customer")
+        behavior = params.get("pending_invoice_items_behavior", "exclude")
+        if behavior not in ("exclude", "include"):
+            raise StripeFakeError(
+                400,
+                "Invalid pending_invoice_items_behavior.",
+                param="pending_invoice_items_behavior",
+            )
+        method = params.get("collection_method", "charge_automatically")
+        if method not in ("charge_automatically", "send_invoice"):
+            raise StripeFakeError(400, "Invalid collection_method.", param="collection_method")
+        invoice_id = self._id("in")
+        invoice = {
+            "id": invoice_id,
+            "object": "invoice",
+            "created": int(time.time()),
+            "customer": customer["id"],
+            "currency": params.get("currency") or "usd",
+            "collection_method": method,
+            "description": params.get("description"),
+            "status": "draft",
+            "number": None,
+            "amount_due": 0,
+            "amount_paid": 0,
+            "amount_remaining": 0,
+            "hosted_invoice_url": None,
+            "invoice_pdf": None,
+            "lines": {"object": "list", "data": [], "has_more": False},
+            "metadata": params.get("metadata") or {},
+            "parent": None,
+            "livemode": False,
+        }
+        self.objects[invoice_id] = invoice
+        return self._public(invoice)
+
+    def _invoice_item_create(self, params: dict) -> dict:
+        customer = self._existing(params.get("customer", ""), "customer", "customer")
+        if not params.get("currency"):
+            raise StripeFakeError(400, "Missing required param: currency.", param="currency")
+        amount = _int(params, "amount")
+        invoice = None
+        if params.get("invoice"):
+            invoice = self._existing(params["invoice"], "invoice", "invoice")
+            if invoice["status"] != "draft":
+                raise StripeFakeError(400, "Invoice items can only be added to a draft invoice.")
+            if invoice["customer"] != customer["id"]:
+                raise StripeFakeError(400, "The invoice belongs to another customer.")
+            if invoice["currency"] != params["currency"]:
+                raise StripeFakeError(400, "The currency differs from the invoice's.")
+        item = {
+            "id": self._id("ii"),
+            "object": "invoiceitem",
+            "amount": amount,
+            "currency": params["currency"],
+            "customer": customer["id"],
+            "description": params.get("description"),
+            "invoice": invoice["id"] if invoice else None,
+            "metadata": params.get("metadata") or {},
+            "livemode": False,
+        }
+        self.objects[item["id"]] = item
+        if invoice is not None:
+            invoice["lines"]["data"].append(
+                {
+                    "id": self._id("il"),
+                    "object": "line_item",
+                    "amount": amount,
+                    "currency": item["currency"],
+                    "description": item["description"],
+                    "metadata": dict(item["metadata"]),
+                }
+            )
+            invoice["amount_due"] += amount
+            invoice["amount_remaining"] += amount
+        return self._public(item)
+
+    def _invoice_finalize(self, params: dict, id: str) -> dict:
+        invoice = self._existing(id, "invoice")
+        if invoice["status"] != "draft":
+            raise StripeFakeError(400, f"This invoice is already {invoice['status']}.")
+        invoice.update(
+            status="open",
+            number=f"MWZ-{next(self._numbers):04d}",
+            hosted_invoice_url=f"https://invoice.stripe.com/i/acct_fake/{id}",
+            invoice_pdf=f"https://pay.stripe.com/invoice/acct_fake/{id}/pdf",
+        )
+        return self._public(invoice)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -41,7 +41,7 @@ def dns(settings):
 
 def _publish(dns, domain, *, txt=True, cname=True):
     if txt:
-        dns.add("TXT", f"_mewayz.{domain.domain}", domain.verification_token)
+        dns.add("TXT", f"_domain-verify.{domain.domain}", domain.verification_token)
     if cname:
         dns.add("CNAME", domain.domain, settings.PLATFORM_CNAME_TARGET)
 
@@ -66,7 +66,7 @@ def test_the_records_to_create_are_a_cname_and_a_txt_with_the_token(pending, set
 
     assert (records["CNAME"].name, records["CNAME"].value) == (HOST, "edge.mewayz.test")
     assert (records["TXT"].name, records["TXT"].value) == (
-        f"_mewayz.{HOST}",
+        f"_domain-verify.{HOST}",
         pending.verification_token,
     )
 
@@ -97,14 +97,14 @@ def test_a_host_with_both_records_becomes_verified_and_routes(client, dns, pendi
 
 def test_the_cname_target_is_the_setting(dns, pending, settings):
     settings.PLATFORM_CNAME_TARGET = "edge.mewayz.test"
-    dns.add("TXT", f"_mewayz.{HOST}", pending.verification_token)
+    dns.add("TXT", f"_domain-verify.{HOST}", pending.verification_token)
     dns.add("CNAME", HOST, "edge.mewayz.test.")
 
     assert custom_domain_verify(domain=pending).is_verified is True
 
 
 def test_a_cname_to_the_workspaces_own_address_is_accepted(dns, pending, alpha):
-    dns.add("TXT", f"_mewayz.{HOST}", pending.verification_token)
+    dns.add("TXT", f"_domain-verify.{HOST}", pending.verification_token)
     dns.add("CNAME", HOST, host_of(alpha))
 
     assert custom_domain_verify(domain=pending).is_verified is True
@@ -112,14 +112,14 @@ def test_a_cname_to_the_workspaces_own_address_is_accepted(dns, pending, alpha):
 
 def test_a_root_domain_with_an_address_record_is_proved_by_its_txt(dns, alpha, owner):
     apex = custom_domain_add(workspace=alpha, host="alpha-example.com", actor=owner)
-    dns.add("TXT", "_mewayz.alpha-example.com", apex.verification_token)
+    dns.add("TXT", "_domain-verify.alpha-example.com", apex.verification_token)
     dns.add("A", "alpha-example.com", "203.0.113.7")
 
     assert custom_domain_verify(domain=apex).is_verified is True
 
 
 def test_quotes_typed_around_the_token_are_ignored(dns, pending):
-    dns.add("TXT", f"_mewayz.{HOST}", "v=spf1 -all", f'"{pending.verification_token}"')
+    dns.add("TXT", f"_domain-verify.{HOST}", "v=spf1 -all", f'"{pending.verification_token}"')
     dns.add("CNAME", HOST, settings.PLATFORM_CNAME_TARGET)
 
     assert custom_domain_verify(domain=pending).is_verified is True
@@ -128,7 +128,7 @@ def test_quotes_typed_around_the_token_are_ignored(dns, pending):
 @pytest.mark.parametrize(
     ("records", "reason"),
     [
-        ({"cname": True}, f"No TXT record found at _mewayz.{HOST}."),
+        ({"cname": True}, f"No TXT record found at _domain-verify.{HOST}."),
         ({"cname": True, "txt": "someone-elses-token"}, "does not hold this host's token"),
         ({"txt": True}, f"{HOST} has no CNAME record pointing to"),
         ({"txt": True, "cname": "elsewhere.example.net"}, "points to elsewhere.example.net"),
@@ -141,7 +141,7 @@ def test_a_host_without_its_proof_fails_with_the_reason(
 ):
     txt, cname = records.get("txt"), records.get("cname")
     if txt:
-        dns.add("TXT", f"_mewayz.{HOST}", pending.verification_token if txt is True else txt)
+        dns.add("TXT", f"_domain-verify.{HOST}", pending.verification_token if txt is True else txt)
     if cname:
         dns.add("CNAME", HOST, settings.PLATFORM_CNAME_TARGET if cname is True else cname)
 
@@ -168,7 +168,7 @@ def test_a_verified_host_whose_proof_disappears_stops_routing(client, dns, pendi
     custom_domain_verify(domain=pending)
     assert _status(client, HOST) == 301
 
-    dns.remove("TXT", f"_mewayz.{HOST}")
+    dns.remove("TXT", f"_domain-verify.{HOST}")
     domain = custom_domain_verify(domain=pending)
 
     domain.refresh_from_db()

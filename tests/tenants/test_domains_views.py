@@ -110,7 +110,7 @@ def test_the_page_lists_hosts_and_the_records_to_create(staff_client, alpha, pen
     assert f'data-host="{host_of(alpha)}"' in content
     assert f'data-host="{HOST}"' in content
     assert 'data-state="pending"' in content
-    assert f'value="_mewayz.{HOST}"' in content
+    assert f'value="_domain-verify.{HOST}"' in content
     assert f'value="{pending.verification_token}"' in content
     assert f'value="{settings.PLATFORM_CNAME_TARGET}"' in content
     assert "Default address" in content
@@ -124,7 +124,7 @@ def test_the_page_shows_why_a_host_failed_and_when_it_was_checked(
     content = staff_client.get(LIST, HTTP_HOST=host_of(alpha)).content.decode()
 
     assert 'data-state="failed"' in content
-    assert f"No TXT record found at _mewayz.{HOST}." in content
+    assert f"No TXT record found at _domain-verify.{HOST}." in content
     assert "Last checked" in content
     assert "Not yet" not in content
 
@@ -188,7 +188,7 @@ def test_a_host_taken_by_another_workspace_is_a_400(staff_client, alpha, beta, o
 
 
 def test_check_now_verifies_a_host_whose_records_are_in_place(staff_client, alpha, pending, dns):
-    dns.add("TXT", f"_mewayz.{HOST}", pending.verification_token)
+    dns.add("TXT", f"_domain-verify.{HOST}", pending.verification_token)
     dns.add("CNAME", HOST, settings.PLATFORM_CNAME_TARGET)
 
     response = staff_client.post(_url(pending, "check"), HTTP_HOST=host_of(alpha), follow=True)
@@ -199,7 +199,7 @@ def test_check_now_verifies_a_host_whose_records_are_in_place(staff_client, alph
 
 
 def test_check_now_reports_what_is_missing(staff_client, alpha, pending, dns):
-    dns.add("TXT", f"_mewayz.{HOST}", pending.verification_token)
+    dns.add("TXT", f"_domain-verify.{HOST}", pending.verification_token)
 
     response = staff_client.post(_url(pending, "check"), HTTP_HOST=host_of(alpha), follow=True)
 

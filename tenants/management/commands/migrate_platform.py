@@ -4,13 +4,19 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_exists
 
-from tenants.models import Workspace
+from tenants.models import Snapshot, Workspace
+from tenants.snapshots import snapshot_mark_failed
+
+# Marks a snapshot that this command took out of use, so a later run that migrates it
+# successfully puts it back (a snapshot that failed to *build* stays failed).
+MIGRATION_FAILED = "Migration failed: "
 
 
 class Command(BaseCommand):
     help = (
         "Migrate everything in order: the public schema, the workspace template schema "
-        "(what new workspaces are cloned from) and every workspace schema."
+        "(what new workspaces are cloned from), every snapshot schema (what agencies' clients "
+        "are cloned from) and every workspace schema."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +42,10 @@ class Command(BaseCommand):
         call_command(
             "migrate_schemas", tenant=True, schema_name=template, interactive=False, verbosity=quiet
         )
+        # Snapshots are templates too: a workspace cloned from one gets its migration
+        # state, so they are migrated right after the template (even with
+        # --skip-workspaces).
+        self.migrate_snapshots(verbosity=quiet)
 
         if skip_workspaces:
             return
@@ -49,3 +59,35 @@ class Command(BaseCommand):
             "migrate_schemas", tenant=True, executor=executor, interactive=False, verbosity=quiet
         )
         self.stdout.write(self.style.SUCCESS("All schemas are up to date."))
+
+    def migrate_snapshots(self, *, verbosity: int) -> None:
+        snapshots = Snapshot.objects.exclude(status=Snapshot.Status.BUILDING).order_by("created_at")
+        for snapshot in snapshots:
+            if not schema_exists(snapshot.schema_name):
+                continue  # failed before its schema was made: nothing to migrate
+            if snapshot.status == Snapshot.Status.FAILED and not snapshot.failure_reason.startswith(
+                MIGRATION_FAILED
+            ):
+                continue
+            self.stdout.write(f"Migrating snapshot {snapshot.name} ({snapshot.schema_name})…")
+            try:
+                call_command(
+                    "migrate_schemas",
+                    tenant=True,
+                    schema_name=snapshot.schema_name,
+                    interactive=False,
+                    verbosity=verbosity,
+                )
+            except Exception as exc:  # one broken snapshot must not stop the others
+                connection.set_schema_to_public()
+                snapshot_mark_failed(snapshot=snapshot, reason=f"{MIGRATION_FAILED}{exc}")
+                self.stderr.write(
+                    self.style.ERROR(
+                        f"Snapshot {snapshot.name} could not be migrated and is now failed: {exc}"
+                    )
+                )
+                continue
+            connection.set_schema_to_public()
+            if snapshot.status == Snapshot.Status.FAILED:
+                snapshot.status, snapshot.failure_reason = Snapshot.Status.READY, ""
+                snapshot.save(update_fields=["status", "failure_reason"])

@@ -58,7 +58,7 @@ def test_static_files_and_health_checks_stay_reachable(client, platform_owner, p
     client.force_login(platform_owner)
 
     assert client.get("/healthz", HTTP_HOST=platform_host).status_code == 200
-    assert client.get("/static/css/mewayz.css", HTTP_HOST=platform_host).status_code != 302
+    assert client.get("/static/css/app.css", HTTP_HOST=platform_host).status_code != 302
 
 
 def test_other_identities_are_not_forced(client, identity, platform_host):

@@ -29,7 +29,11 @@ def test_dashboard_wears_the_workspace_brand(staff_client, alpha):
 
     response = staff_client.get("/dashboard/", HTTP_HOST=host_of(alpha))
 
-    assert "--brand-primary: #123456" in response.content.decode()
+    # The brand arrives as the site's theme stylesheet (tenants.theme).
+    theme_url = response.context["theme_css_url"]
+    assert f'href="{theme_url}"' in response.content.decode()
+    theme = staff_client.get(theme_url, HTTP_HOST=host_of(alpha))
+    assert "--brand-primary: #123456" in theme.content.decode()
 
 
 def test_invalid_branding_cannot_break_out_of_the_style_block(staff_client, alpha):
