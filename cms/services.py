@@ -14,6 +14,7 @@ from cms.errors import NewsletterEmailInvalidError
 from cms.models import (
     BlogIndexPage,
     BlogPostPage,
+    ContentPage,
     FormField,
     FormPage,
     HomePage,
@@ -204,9 +205,9 @@ def _add_child(parent, page):
 
 @transaction.atomic
 def demo_pages_create() -> dict:
-    """Demo content for the workspace this runs in: a contact form, a landing page that
-    uses most blocks, a blog with two posts, and terms and privacy pages. Idempotent (by
-    slug), so the seed command can run it again."""
+    """Demo content for the workspace this runs in: an about page, a contact form, a
+    landing page that uses most blocks, a blog with two posts, and terms and privacy
+    pages. Idempotent (by slug), so the seed command can run it again."""
     home = HomePage.objects.get()
     today = timezone.localdate()
     name = home.title
@@ -428,7 +429,25 @@ def demo_pages_create() -> dict:
             ),
         ),
     )
+    about = _add_child(
+        home,
+        ContentPage(
+            title="About us",
+            slug="about",
+            intro=f"Who we are and how {name} works.",
+            body=[
+                (
+                    "rich_text",
+                    _rich(
+                        f"{name} started with a simple idea: do good work and say plainly "
+                        "what it costs. Replace this text with your own story."
+                    ),
+                )
+            ],
+        ),
+    )
     return {
+        "about": about,
         "contact": contact,
         "landing": landing,
         "blog": blog,

@@ -102,6 +102,8 @@ class AgencyPermission(StrEnum):
     BILLING_VIEW = "billing.view"
     STAFF_MANAGE = "staff.manage"
     HOSTS_MANAGE = "hosts.manage"
+    # The agency's own brand (its dashboard host, sign-in pages and mail).
+    BRANDING_MANAGE = "branding.manage"
 
 
 _STAFF = frozenset({AgencyPermission.CLIENTS_VIEW})
@@ -120,6 +122,7 @@ AGENCY_ROLE_PERMISSIONS: dict[str, frozenset[AgencyPermission]] = {
             AgencyPermission.BILLING_VIEW,
             AgencyPermission.STAFF_MANAGE,
             AgencyPermission.HOSTS_MANAGE,
+            AgencyPermission.BRANDING_MANAGE,
         }
     ),
 }

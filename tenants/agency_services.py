@@ -37,6 +37,7 @@ from tenants.agency_selectors import (
 from tenants.branding import branding_problems
 from tenants.domains import (
     DnsCheck,
+    host_check_apply,
     host_dns_check,
     host_dns_records,
     host_normalize,
@@ -63,7 +64,6 @@ from tenants.services import membership_mirror_sync_in_workspace, workspace_prov
 HOSTS_PER_AGENCY = 5
 # AgencyPrice stores PositiveIntegerField minor units (PostgreSQL integer).
 PRICE_MINOR_MAX = 2_147_483_647
-_REASON_MAX_LENGTH = 255
 AGENCY_ROLES = {choice.value for choice in AgencyMembership.Role}
 
 
@@ -433,10 +433,6 @@ def agency_host_dns_records(*, agency_host: AgencyHost):
     )
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= _REASON_MAX_LENGTH else text[: _REASON_MAX_LENGTH - 1] + "…"
-
-
 @transaction.atomic
 def _verification_record(*, host_id: int, check: DnsCheck, actor, request) -> AgencyHost:
     agency_host = (
@@ -447,62 +443,26 @@ def _verification_record(*, host_id: int, check: DnsCheck, actor, request) -> Ag
     )
     if agency_host is None:
         raise AgencyError("That host has been removed.", status=404)
-    now = timezone.now()
-    agency_host.last_checked_at = now
-    if check.inconclusive:
-        # Nothing learned: a verified host keeps routing, a pending one keeps waiting.
-        agency_host.failure_reason = _clip(check.reason)
-        agency_host.save(update_fields=["last_checked_at", "failure_reason"])
+    change = host_check_apply(agency_host, check=check)
+    if change is None:
         return agency_host
-    was_verified, previous_status = agency_host.is_verified, agency_host.status
-    agency = agency_host.agency
-    if check.verified:
-        agency_host.is_verified, agency_host.status = True, AgencyHost.Status.VERIFIED
-        agency_host.failure_reason, agency_host.verified_at = "", now
-        agency_host.save(
-            update_fields=[
-                "is_verified",
-                "status",
-                "failure_reason",
-                "verified_at",
-                "last_checked_at",
-            ]
-        )
-        if not was_verified:
-            _audit(
-                "agency.host_verified",
-                agency=agency,
-                actor=actor,
-                target=agency_host,
-                request=request,
-                host=agency_host.host,
-            )
-            _agency_routes_forget(agency)
-        return agency_host
-    agency_host.is_verified, agency_host.status = False, AgencyHost.Status.FAILED
-    agency_host.failure_reason = _clip(check.reason)
-    agency_host.save(update_fields=["is_verified", "status", "failure_reason", "last_checked_at"])
-    if was_verified:
-        _audit(
-            "agency.host_verification_lost",
-            agency=agency,
-            actor=actor,
-            target=agency_host,
-            request=request,
-            host=agency_host.host,
-            reason=check.reason,
-        )
-        _agency_routes_forget(agency)
-    elif previous_status != AgencyHost.Status.FAILED:
-        _audit(
-            "agency.host_verification_failed",
-            agency=agency,
-            actor=actor,
-            target=agency_host,
-            request=request,
-            host=agency_host.host,
-            reason=check.reason,
-        )
+    action = {
+        "verified": "agency.host_verified",
+        "lost": "agency.host_verification_lost",
+        "failed": "agency.host_verification_failed",
+    }[change]
+    reason = {} if change == "verified" else {"reason": check.reason}
+    _audit(
+        action,
+        agency=agency_host.agency,
+        actor=actor,
+        target=agency_host,
+        request=request,
+        host=agency_host.host,
+        **reason,
+    )
+    if change != "failed":
+        _agency_routes_forget(agency_host.agency)  # it starts or stops routing
     return agency_host
 
 

@@ -58,6 +58,8 @@ urlpatterns = [
         agency_views.staff_remove,
         name="staff_remove",
     ),
+    path("dashboard/branding/", agency_views.branding, name="branding"),
+    path("dashboard/branding/preview/", agency_views.branding_preview, name="branding_preview"),
     path("dashboard/hosts/", agency_views.hosts, name="hosts"),
     path("dashboard/hosts/<int:host_id>/verify/", agency_views.host_verify, name="host_verify"),
     path("dashboard/hosts/<int:host_id>/remove/", agency_views.host_remove, name="host_remove"),

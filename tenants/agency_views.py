@@ -2,9 +2,10 @@
 tenants.routing). Thin: parse, call one selector or service, render.
 
 Roles (tenants.agency_selectors.AGENCY_ROLE_PERMISSIONS): owners do everything
-(pricing, billing, staff, hosts); admins manage clients and snapshots; staff read the
-client list and open the clients they belong to. People who are not on the staff but
-belong to some of the agency's clients see those clients, to open them.
+(pricing, billing, staff, hosts, the agency's brand); admins manage clients and
+snapshots; staff read the client list and open the clients they belong to. People who
+are not on the staff but belong to some of the agency's clients see those clients, to
+open them.
 
 Another agency's client, snapshot, host or staff member is a 404 here, like one that
 does not exist; a role that does not allow a page is a 403.
@@ -17,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import ApplicationError
@@ -58,11 +60,18 @@ from tenants.agency_selectors import (
     agency_staff_member_get,
     wholesale_per_feature_by_plan,
 )
-from tenants.domains import custom_domain_add, custom_domain_remove, custom_domain_verify
+from tenants.branding_services import agency_branding_update
+from tenants.branding_views import branding_editor_context, branding_preview_render
+from tenants.domains import (
+    custom_domain_add,
+    custom_domain_remove,
+    custom_domain_verify,
+    domains_shown_for_workspace,
+)
+from tenants.forms import BrandingForm
 from tenants.models import Snapshot
 from tenants.selectors import (
     domain_get_for_workspace,
-    domains_for_workspace,
     invitations_open_for_workspace,
     membership_get_in_workspace,
     team_for_workspace,
@@ -233,7 +242,7 @@ def client_detail(request, client_id):
             row=row,
             team=team_for_workspace(workspace=client),
             invitations=invitations_open_for_workspace(workspace=client),
-            domains=domains_for_workspace(workspace=client),
+            domains=domains_shown_for_workspace(workspace=client),
             plan_form=plan_form,
             invite_form=MemberInviteForm(),
             host_form=HostForm(),
@@ -679,3 +688,55 @@ def host_remove(request, host_id):
     else:
         messages.success(request, f"{agency_host.host} was removed.")
     return redirect("agency:hosts")
+
+
+# --- brand ---------------------------------------------------------------------------------------
+
+
+def _branding_page(request, *, form, status=200):
+    return render(
+        request,
+        "agencies/branding.html",
+        _context(
+            request,
+            active="branding",
+            **branding_editor_context(
+                owner=request.agency,
+                form=form,
+                white_label=True,
+                page_url=reverse("agency:branding"),
+                preview_url=reverse("agency:branding_preview"),
+            ),
+        ),
+        status=status,
+    )
+
+
+@agency_view(AgencyPermission.BRANDING_MANAGE)
+@require_http_methods(["GET", "POST"])
+def branding(request):
+    """The agency's own brand: its dashboard host, sign-in pages and mail. An agency host
+    is always white label, so the sender and custom CSS are always offered. Saving drops
+    the agency's hosts from the routing cache (agency_branding_update): the next page
+    wears the new brand. Its clients' workspaces keep their own brands."""
+    agency = request.agency
+    if request.method == "GET":
+        return _branding_page(request, form=BrandingForm(owner=agency, white_label=True))
+    form = BrandingForm(request.POST, request.FILES, owner=agency, white_label=True)
+    if form.is_valid():
+        try:
+            agency_branding_update(
+                agency=agency, actor=request.user, request=request, **form.service_arguments()
+            )
+        except ApplicationError as error:
+            form_add_application_error(form, error)
+        else:
+            messages.success(request, "Brand saved. Your dashboard and sign-in pages wear it now.")
+            return redirect("agency:branding")
+    return _branding_page(request, form=form, status=400)
+
+
+@agency_view(AgencyPermission.BRANDING_MANAGE)
+@require_POST
+def branding_preview(request):
+    return branding_preview_render(request, owner=request.agency)

@@ -190,6 +190,38 @@ def _delete_after_commit(storage, names: list[str]) -> None:
         transaction.on_commit(delete)
 
 
+def _brand_save(
+    owner: Workspace | Agency,
+    *,
+    data: dict,
+    uploads: dict,
+    remove: set[str],
+    sender_domains: list[str],
+    white_label: bool,
+) -> list[str]:
+    """Check everything first, then write the brand of a workspace or an agency (the
+    same fields, but an agency has no favicon: its logo is its icon). Returns what
+    changed. The caller has locked the row."""
+    stored, images = _collect_problems(
+        owner=owner,
+        data=data,
+        uploads=uploads,
+        sender_domains=sender_domains,
+        white_label=white_label,
+    )
+    changed, obsolete = _apply(owner=owner, data=data, stored=stored, images=images, remove=remove)
+    fields = ["branding", "logo", "updated_at"]
+    if isinstance(owner, Workspace):
+        fields.append("favicon")
+    owner.save(update_fields=fields)
+    _delete_after_commit(owner.logo.storage, obsolete)
+    return changed
+
+
+def _removals(*, remove_logo: bool, remove_favicon: bool) -> set[str]:
+    return {key for key, flag in (("logo", remove_logo), ("favicon", remove_favicon)) if flag}
+
+
 @transaction.atomic
 def workspace_branding_update(
     *,
@@ -212,24 +244,18 @@ def workspace_branding_update(
     with _public_plane():
         white_label = workspace_is_white_label(workspace=workspace)
         workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
-        hosts = list(
-            Domain.objects.filter(tenant=workspace, is_verified=True).values_list(
-                "domain", flat=True
-            )
-        )
-        stored, images = _collect_problems(
-            owner=workspace,
+        changed = _brand_save(
+            workspace,
             data=data,
             uploads={"logo": logo, "favicon": favicon},
-            sender_domains=hosts,
+            remove=_removals(remove_logo=remove_logo, remove_favicon=remove_favicon),
+            sender_domains=list(
+                Domain.objects.filter(tenant=workspace, is_verified=True).values_list(
+                    "domain", flat=True
+                )
+            ),
             white_label=white_label,
         )
-        remove = {k for k, flag in (("logo", remove_logo), ("favicon", remove_favicon)) if flag}
-        changed, obsolete = _apply(
-            owner=workspace, data=data, stored=stored, images=images, remove=remove
-        )
-        workspace.save(update_fields=["branding", "logo", "favicon", "updated_at"])
-        _delete_after_commit(workspace.logo.storage, obsolete)
         audit_record(
             action="workspace.branding_updated",
             actor=actor,
@@ -257,30 +283,21 @@ def agency_branding_update(
     workspace's, with no white-label gate: an agency's host is always white label."""
     with _public_plane():
         agency = Agency.objects.select_for_update().get(pk=agency.pk)
-        hosts = list(
-            AgencyHost.objects.filter(agency=agency, is_verified=True).values_list(
-                "host", flat=True
-            )
-        )
-        stored, images = _collect_problems(
-            owner=agency,
+        all_hosts = list(AgencyHost.objects.filter(agency=agency).values_list("host", flat=True))
+        changed = _brand_save(
+            agency,
             data=data,
             uploads={"logo": logo, "favicon": favicon},
-            sender_domains=hosts,
+            remove=_removals(remove_logo=remove_logo, remove_favicon=remove_favicon),
+            sender_domains=list(
+                AgencyHost.objects.filter(agency=agency, is_verified=True).values_list(
+                    "host", flat=True
+                )
+            ),
             white_label=True,
         )
-        remove = {k for k, flag in (("logo", remove_logo), ("favicon", remove_favicon)) if flag}
-        changed, obsolete = _apply(
-            owner=agency, data=data, stored=stored, images=images, remove=remove
-        )
-        fields = ["branding", "logo", "updated_at"]
-        if hasattr(agency, "favicon"):
-            fields.append("favicon")
-        agency.save(update_fields=fields)
-        _delete_after_commit(agency.logo.storage, obsolete)
         # The agency rides in the routing cache of its hosts: drop those entries now and
         # after commit (a request may have cached the old row meanwhile).
-        all_hosts = list(AgencyHost.objects.filter(agency=agency).values_list("host", flat=True))
         forget_hosts(all_hosts)
         transaction.on_commit(lambda: forget_hosts(all_hosts))
         audit_record(

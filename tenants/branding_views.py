@@ -1,5 +1,6 @@
-"""The brand's assets on every host (theme CSS, web app manifest, favicon, logo) and the
-workspace's branding settings page.
+"""The brand's assets on every host (theme CSS, web app manifest, favicon, logo), the
+workspace's branding settings page, and the editor and live preview that page shares
+with the agency's brand page (tenants.agency_views.branding).
 
 The assets are served from the host they are asked on, for whoever that host speaks for
 (a workspace, an agency, or the platform): a white-labelled page never loads anything
@@ -40,6 +41,7 @@ IMMUTABLE_SECONDS = 365 * 24 * 3600
 # after this long, and the ETag makes that cheap.
 REVALIDATE_SECONDS = 3600
 BRANDING_URL = "/dashboard/settings/branding/"
+BRANDING_PREVIEW_URL = "/dashboard/settings/branding/preview/"
 
 
 def _cached_response(request, *, body, content_type: str, etag: str, versioned: bool):
@@ -218,20 +220,57 @@ def workspace_host_required(view):
     return wrapper
 
 
-def _page(request, *, form, status=200, saved_brand=None):
+def branding_editor_context(
+    *, owner, form: BrandingForm, white_label: bool, page_url: str, preview_url: str
+) -> dict:
+    """What templates/tenants/branding/_editor.html reads, for a workspace's settings page
+    or an agency's brand page: the form, a preview of the saved brand, and the URLs of
+    the page and of its live preview."""
+    brand = branding_with_defaults(owner.branding)
+    return {
+        "form": form,
+        "can_white_label": white_label,
+        "preview": brand,
+        "preview_name": brand["display_name"] or owner.name,
+        "warnings": branding_warnings(owner.branding or {}),
+        "branding_url": page_url,
+        "branding_preview_url": preview_url,
+    }
+
+
+def branding_preview_render(request, *, owner):
+    """The preview card for the colours and font being edited (HTMX), without saving.
+    Values that do not pass their rule fall back to the defaults, as pages would."""
+    form = BrandingForm(request.POST, owner=owner, white_label=False)
+    data = form.preview_data()
+    brand = branding_with_defaults(data)
+    return render(
+        request,
+        "tenants/branding/_preview.html",
+        {
+            "preview": brand,
+            "preview_name": brand["display_name"] or owner.name,
+            "warnings": branding_warnings(data),
+            # What saving would refuse, said before the owner presses Save.
+            "problems": branding_problems(data),
+        },
+    )
+
+
+def _page(request, *, form, status=200):
     workspace = request.workspace
-    white_label = workspace_is_white_label(workspace=workspace)
-    preview_brand = saved_brand or branding_with_defaults(workspace.branding)
     return render(
         request,
         "tenants/branding/settings.html",
         {
             "active_module": "branding",
-            "form": form,
-            "can_white_label": white_label,
-            "preview": preview_brand,
-            "preview_name": preview_brand["display_name"] or workspace.name,
-            "warnings": branding_warnings(workspace.branding or {}),
+            **branding_editor_context(
+                owner=workspace,
+                form=form,
+                white_label=workspace_is_white_label(workspace=workspace),
+                page_url=BRANDING_URL,
+                preview_url=BRANDING_PREVIEW_URL,
+            ),
         },
         status=status,
     )
@@ -244,19 +283,15 @@ def branding_settings(request):
     workspace = request.workspace
     white_label = workspace_is_white_label(workspace=workspace)
     if request.method == "GET":
-        return _page(request, form=BrandingForm(workspace=workspace, white_label=white_label))
-    form = BrandingForm(request.POST, request.FILES, workspace=workspace, white_label=white_label)
+        return _page(request, form=BrandingForm(owner=workspace, white_label=white_label))
+    form = BrandingForm(request.POST, request.FILES, owner=workspace, white_label=white_label)
     if form.is_valid():
         try:
             workspace_branding_update(
                 workspace=workspace,
                 actor=identity_for_mirror(user=request.user),
-                data=form.branding_data(),
-                logo=form.cleaned_data.get("logo"),
-                favicon=form.cleaned_data.get("favicon"),
-                remove_logo=form.cleaned_data.get("remove_logo", False),
-                remove_favicon=form.cleaned_data.get("remove_favicon", False),
                 request=request,
+                **form.service_arguments(),
             )
         except ApplicationError as error:
             form_add_application_error(form, error)
@@ -270,20 +305,4 @@ def branding_settings(request):
 @require_POST
 @workspace_permission_required(Permission.SETTINGS_MANAGE)
 def branding_preview(request):
-    """The preview card for the colours and font being edited (HTMX), without saving.
-    Values that do not pass their rule fall back to the defaults, as pages would."""
-    workspace = request.workspace
-    form = BrandingForm(request.POST, workspace=workspace, white_label=False)
-    data = form.preview_data()
-    brand = branding_with_defaults(data)
-    return render(
-        request,
-        "tenants/branding/_preview.html",
-        {
-            "preview": brand,
-            "preview_name": brand["display_name"] or workspace.name,
-            "warnings": branding_warnings(data),
-            # What saving would refuse, said before the owner presses Save.
-            "problems": branding_problems(data),
-        },
-    )
+    return branding_preview_render(request, owner=request.workspace)

@@ -33,10 +33,11 @@ from tenants.domains import (
     domain_cname_target,
     domain_is_default,
     domain_set_primary,
+    domains_shown_for_workspace,
 )
 from tenants.models import Domain
 from tenants.roles import Permission, workspace_permission_required
-from tenants.selectors import absolute_url, domain_get_for_workspace, domains_for_workspace
+from tenants.selectors import absolute_url, domain_get_for_workspace
 from tenants.white_label import workspace_is_white_label
 
 CHECK_NOW_MIN_INTERVAL = timedelta(seconds=15)
@@ -82,15 +83,10 @@ class DomainRow:
         return Domain.Status.VERIFIED if self.domain.is_verified else self.domain.status
 
 
-def _rows(workspace, *, white_label: bool) -> list[DomainRow]:
+def _rows(workspace) -> list[DomainRow]:
     rows = []
-    for domain in domains_for_workspace(workspace=workspace):
-        # The routed workspace carries its entitlements and agency host: one lookup of
-        # the white-label rule and the CNAME target for the whole page.
-        domain.tenant = workspace
+    for domain in domains_shown_for_workspace(workspace=workspace):
         is_default = domain_is_default(domain)
-        if is_default and white_label:
-            continue  # the platform's name for it; it still routes
         rows.append(
             DomainRow(
                 domain=domain,
@@ -107,8 +103,7 @@ def _rows(workspace, *, white_label: bool) -> list[DomainRow]:
 
 def _page(request, *, form: DomainAddForm | None = None, error=None, status: int = 200):
     workspace = request.workspace
-    white_label = workspace_is_white_label(workspace=workspace)
-    rows = _rows(workspace, white_label=white_label)
+    rows = _rows(workspace)
     return render(
         request,
         "tenants/domains/list.html",

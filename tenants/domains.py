@@ -45,7 +45,7 @@ from shared_apps.platform.services import audit_record
 from tenants.dns import DnsLookupError, resolver
 from tenants.errors import DomainError, WorkspaceErrorCode
 from tenants.models import AgencyHost, Domain, Workspace
-from tenants.selectors import identity_for_mirror, workspace_default_host
+from tenants.selectors import domains_for_workspace, identity_for_mirror, workspace_default_host
 from tenants.services import site_port
 from tenants.task_routing import enqueue_in_workspace
 
@@ -171,6 +171,22 @@ def host_reserved_problem(*, host: str) -> DomainError | None:
 def domain_is_default(domain: Domain) -> bool:
     """The workspace's `<slug>.<PLATFORM_DOMAIN>` host: the platform's, never checked."""
     return domain.domain == workspace_default_host(slug=domain.tenant.slug)
+
+
+def domains_shown_for_workspace(*, workspace: Workspace) -> list[Domain]:
+    """The hosts shown to the people who manage `workspace`, primary first. On a
+    white-labelled workspace the default `<slug>.<PLATFORM_DOMAIN>` host is left out: it
+    is the platform's name for the workspace (it still routes)."""
+    # Imported here: white_label reads the billing gate, whose catalog names this module.
+    from tenants.white_label import workspace_is_white_label
+
+    white_label = workspace_is_white_label(workspace=workspace)
+    shown = []
+    for domain in domains_for_workspace(workspace=workspace):
+        domain.tenant = workspace  # the routed copy carries entitlements and agency host
+        if not (white_label and domain_is_default(domain)):
+            shown.append(domain)
+    return shown
 
 
 def domain_recheck_window_start(*, now: datetime) -> datetime:
@@ -426,6 +442,44 @@ def custom_domain_verify(
     return _verification_record(domain_id=domain.pk, check=check, actor=actor, request=request)
 
 
+def host_check_apply(host_row, *, check: DnsCheck) -> str | None:
+    """Apply a DNS check to a locked host row (a workspace's `Domain` or an
+    `AgencyHost`: the same verification fields) and save it. Returns the change the
+    caller audits and acts on: "verified", "lost" (it was verified), "failed" (newly),
+    or None when nothing changed that matters."""
+    now = timezone.now()
+    host_row.last_checked_at = now
+    if check.inconclusive:
+        # Nothing learned: a verified host keeps routing, a pending one keeps waiting.
+        host_row.failure_reason = _clip(check.reason)
+        host_row.save(update_fields=["last_checked_at", "failure_reason"])
+        return None
+    was_verified, previous_status = host_row.is_verified, host_row.status
+    if check.verified:
+        host_row.is_verified, host_row.status = True, host_row.Status.VERIFIED
+        host_row.failure_reason = ""
+        # When DNS last proved ownership: a host that loses its proof later is re-checked
+        # for a while after this, so it comes back by itself once its records return.
+        host_row.verified_at = now
+        host_row.save(
+            update_fields=[
+                "is_verified",
+                "status",
+                "failure_reason",
+                "verified_at",
+                "last_checked_at",
+            ]
+        )
+        return None if was_verified else "verified"
+    host_row.is_verified, host_row.status = False, host_row.Status.FAILED
+    host_row.failure_reason = _clip(check.reason)
+    host_row.save(update_fields=["is_verified", "status", "failure_reason", "last_checked_at"])
+    if was_verified:
+        return "lost"
+    # Only the change is audited: a host failing each re-check is one event, not many.
+    return "failed" if previous_status != host_row.Status.FAILED else None
+
+
 @transaction.atomic
 def _verification_record(*, domain_id: int, check: DnsCheck, actor, request) -> Domain:
     # Lock the domain row only: the workspace row is read, never written, here.
@@ -437,37 +491,10 @@ def _verification_record(*, domain_id: int, check: DnsCheck, actor, request) -> 
     )
     if domain is None:  # removed while DNS was being asked
         raise NotFoundError("That host has been removed.")
-    now = timezone.now()
-    domain.last_checked_at = now
-    if check.inconclusive:
-        # Nothing learned: a verified host keeps routing, a pending one keeps waiting.
-        domain.failure_reason = _clip(check.reason)
-        domain.save(update_fields=["last_checked_at", "failure_reason"])
-        return domain
-
-    was_verified, previous_status = domain.is_verified, domain.status
-    if check.verified:
-        domain.is_verified, domain.status, domain.failure_reason = True, Domain.Status.VERIFIED, ""
-        # When DNS last proved ownership: a host that loses its proof later is re-checked
-        # for a while after this, so it comes back by itself once its records return.
-        domain.verified_at = now
-        domain.save(
-            update_fields=[
-                "is_verified",
-                "status",
-                "failure_reason",
-                "verified_at",
-                "last_checked_at",
-            ]
-        )
-        if not was_verified:
-            _audit("domain.verified", domain=domain, actor=actor, request=request)
-        return domain
-
-    domain.is_verified, domain.status = False, Domain.Status.FAILED
-    domain.failure_reason = _clip(check.reason)
-    domain.save(update_fields=["is_verified", "status", "failure_reason", "last_checked_at"])
-    if was_verified:
+    change = host_check_apply(domain, check=check)
+    if change == "verified":
+        _audit("domain.verified", domain=domain, actor=actor, request=request)
+    elif change == "lost":
         _audit(
             "domain.verification_lost",
             domain=domain,
@@ -479,8 +506,7 @@ def _verification_record(*, domain_id: int, check: DnsCheck, actor, request) -> 
             # Links and redirects must not point at a host that no longer routes.
             _default_host_make_primary(workspace=domain.tenant, actor=actor, request=request)
             domain.is_primary = False
-    elif previous_status != Domain.Status.FAILED:
-        # Only the change is audited: a host failing each re-check is one event, not many.
+    elif change == "failed":
         _audit(
             "domain.verification_failed",
             domain=domain,

@@ -38,15 +38,14 @@ class InvitationSignUpForm(SignUpForm):
 
 
 class BrandingForm(forms.Form):
-    """The branding settings page. Shapes only: the rules live in tenants.branding and
-    the service checks them (their messages land on these fields, which share the
-    branding keys' names). Without white label the white-label-only fields are left out."""
+    """A brand's settings page: a workspace's (tenants.branding_views) or an agency's
+    (tenants.agency_views). Shapes only: the rules live in tenants.branding and the
+    service checks them (their messages land on these fields, which share the branding
+    keys' names). Without white label the white-label-only fields are left out; an owner
+    without a favicon of its own (an agency: its logo is its icon) gets no favicon field."""
 
-    display_name = forms.CharField(
-        max_length=60,
-        required=False,
-        help_text="Shown instead of the workspace's name in titles, mail and the app icon.",
-    )
+    # Its help text names the owner's kind (set in __init__).
+    display_name = forms.CharField(max_length=60, required=False)
     tagline = forms.CharField(max_length=160, required=False)
     primary_color = forms.CharField(
         label="Primary colour", widget=forms.TextInput(attrs={"type": "color"})
@@ -109,9 +108,10 @@ class BrandingForm(forms.Form):
         "radius",
     )
 
-    def __init__(self, *args, workspace, white_label: bool, **kwargs):
-        stored = branding_with_defaults(workspace.branding)
-        raw = workspace.branding if isinstance(workspace.branding, dict) else {}
+    def __init__(self, *args, owner, white_label: bool, **kwargs):
+        """`owner`: the Workspace or Agency whose brand this edits."""
+        stored = branding_with_defaults(owner.branding)
+        raw = owner.branding if isinstance(owner.branding, dict) else {}
         initial = {key: stored[key] for key in self.PREVIEW_FIELDS if key != "radius"}
         initial["radius"] = int(stored["radius"].removesuffix("px"))
         initial["footer_text"] = stored["footer_text"]
@@ -133,12 +133,19 @@ class BrandingForm(forms.Form):
             )
         for name in self.PREVIEW_FIELDS:
             self.fields[name].widget.attrs["data-preview"] = ""
+        self.fields["display_name"].help_text = (
+            f"Shown instead of the {owner._meta.verbose_name}'s name in titles, mail and the "
+            "app icon."
+        )
         self.white_label = white_label
         if not white_label:
             for name in WHITE_LABEL_FIELDS:
                 del self.fields[name]
-        self.has_logo = bool(workspace.logo)
-        self.has_favicon = bool(workspace.favicon)
+        self.takes_favicon = hasattr(owner, "favicon")
+        if not self.takes_favicon:
+            del self.fields["favicon"], self.fields["remove_favicon"]
+        self.has_logo = bool(owner.logo)
+        self.has_favicon = bool(getattr(owner, "favicon", None))
 
     def social_fields(self):
         return [self[f"social_{network}"] for network in SOCIAL_NETWORKS]
@@ -153,7 +160,7 @@ class BrandingForm(forms.Form):
         return cleaned
 
     def branding_data(self) -> dict:
-        """The cleaned values as branding keys, for workspace_branding_update."""
+        """The cleaned values as branding keys, for the branding services."""
         cleaned = self.cleaned_data
         data = {
             key: cleaned[key]
@@ -176,6 +183,18 @@ class BrandingForm(forms.Form):
             if cleaned.get(f"social_{network}", "").strip()
         }
         return data
+
+    def service_arguments(self) -> dict:
+        """The cleaned form as the keyword arguments of workspace_branding_update and
+        agency_branding_update (besides the owner, actor and request)."""
+        cleaned = self.cleaned_data
+        return {
+            "data": self.branding_data(),
+            "logo": cleaned.get("logo"),
+            "favicon": cleaned.get("favicon"),
+            "remove_logo": cleaned.get("remove_logo", False),
+            "remove_favicon": cleaned.get("remove_favicon", False),
+        }
 
     def preview_data(self) -> dict:
         """The raw preview values as branding keys (for the live preview; not saved)."""

@@ -1,6 +1,7 @@
 """Workspace hosts (config/urls_tenant.py): staff arriving on a workspace's own host
 without passing through the platform's, as a white-labelled workspace needs. Joining
-from an invitation, and the code step of signing in with an identity's password."""
+from an invitation, the code step of signing in with an identity's password, and
+choosing a new one from a reset link."""
 
 from django.urls import path
 
@@ -11,4 +12,10 @@ app_name = "workspace_staff"
 urlpatterns = [
     path("join/<str:token>/", invitation_views.invitation_join, name="join"),
     path("accounts/sign-in/code/", staff_sign_in_views.sign_in_code, name="sign_in_code"),
+    # A staff member's reset link (white label only): it sets the identity's password.
+    path(
+        "accounts/password-reset/staff/<str:uidb64>/<str:token>/",
+        staff_sign_in_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
 ]

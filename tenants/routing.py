@@ -107,9 +107,10 @@ def tls_ask(request):
 HOST_AGNOSTIC_VIEWS = {**HEALTH_VIEWS, "/internal/tls/ask": tls_ask}
 
 # What an agency's dashboard host serves of the platform's URLs (by URL name): signing
-# in and out, password reset, accepting an invitation, the SSO hop into a client, and
-# the agency dashboard itself (the `agency` namespace and /dashboard/). Anything else
-# is a 404 there: the platform's console, its sign-up, creating a workspace of one's own.
+# in and out, password reset, account security, accepting an invitation, the SSO hop
+# into a client, and the agency dashboard itself (the `agency` namespace and /dashboard/).
+# Anything else is a 404 there: the platform's console, its sign-up, creating a
+# workspace of one's own.
 AGENCY_HOST_VIEWS = frozenset(
     {
         "accounts:login",
@@ -119,6 +120,16 @@ AGENCY_HOST_VIEWS = frozenset(
         "accounts:password_reset_confirm",
         "accounts:password_reset_complete",
         "mfa:sign_in_verify",
+        # The identity's own security page (two-factor set-up, recovery codes, sign out
+        # everywhere): agency staff must never need the platform's host for it. Social
+        # sign-in (accounts/social/) stays platform-only, so its section is left out here.
+        "accounts:security",
+        "accounts:sign_out_everywhere",
+        "mfa:security",
+        "mfa:setup",
+        "mfa:disable",
+        "mfa:recovery_codes",
+        "mfa:workspace_requirement",
         "workspaces:invitation",
         "workspaces:open",
         "workspaces:dashboard",

@@ -193,10 +193,14 @@ def current_workspace() -> Workspace | None:
     return tenant if isinstance(tenant, Workspace) else None
 
 
-def memberships_for_identity(*, identity) -> QuerySet[Membership]:
+def memberships_for_identity(*, identity, agency=None) -> QuerySet[Membership]:
+    """The identity's memberships; with `agency`, only in that agency's clients (what
+    its dashboard host may list: other workspaces are the platform's to show)."""
+    memberships = Membership.objects.filter(identity=identity)
+    if agency is not None:
+        memberships = memberships.filter(workspace__agency=agency)
     return (
-        Membership.objects.filter(identity=identity)
-        .exclude(workspace__status=Workspace.Status.ARCHIVED)
+        memberships.exclude(workspace__status=Workspace.Status.ARCHIVED)
         .select_related("workspace")
         .prefetch_related(
             Prefetch("workspace__domains", _verified_domains(), to_attr="verified_domains")

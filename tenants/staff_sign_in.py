@@ -19,21 +19,35 @@ in, on this host only. Unlike the hop, a password was typed here, so:
   uses: an identity that is staff of many workspaces does not get a fresh budget of
   guesses on each host. A refusal for that reason looks exactly like a wrong password,
   so it says nothing about who is staff here.
+
+A white-labelled workspace's staff also reset their identity's password on its host
+(`staff_password_reset_send_in_workspace`, `staff_password_reset_confirm_in_workspace`):
+the link is Django's token over the identity (so it works once, and any password change
+voids it) with the identity's uuid, never the mirror's id, and the reset ends in the
+same sign-in as a typed password.
 """
 
 import time
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from config.errors import ApplicationError, ErrorCode
+from shared_apps.accounts.errors import AccountError, AccountErrorCode
 from shared_apps.accounts.models import User
 from shared_apps.accounts.selectors import user_get_by_email
-from shared_apps.accounts.services import user_sign_up
+from shared_apps.accounts.services import password_reset_mail_send, user_sign_up
 from shared_apps.accounts.throttling import (
     SIGN_IN_PER_ACCOUNT,
     TWO_FACTOR_PER_ACCOUNT,
@@ -50,6 +64,8 @@ from shared_apps.platform.services import audit_record
 from tenants.errors import TeamError, TeamErrorCode
 from tenants.models import Invitation, Membership, Workspace
 from tenants.routing import host_from_request
+from tenants.security import identity_sign_out_everywhere_in_workspaces
+from tenants.selectors import site_identity_for_workspace
 from tenants.services import membership_mirror_sync_in_workspace
 from tenants.teams import invitation_accept, invitation_check_open, invitation_get_by_token
 
@@ -147,7 +163,12 @@ def staff_identity_authenticate_in_workspace(
 
 
 def staff_sign_in_complete_in_workspace(
-    *, workspace: Workspace, sign_in: StaffSignIn, request: HttpRequest, second_factor: str = ""
+    *,
+    workspace: Workspace,
+    sign_in: StaffSignIn,
+    request: HttpRequest,
+    second_factor: str = "",
+    method: str = "password",
 ) -> User:
     """The last step before the session: clear the identity's failed attempts, audit,
     and return the tenant-local mirror (in step with the role) to sign in.
@@ -164,7 +185,7 @@ def staff_sign_in_complete_in_workspace(
             data={
                 "host": host_from_request(request),
                 "role": sign_in.membership.role,
-                "method": "password",
+                "method": method,
                 "second_factor": second_factor,
             },
             request=request,
@@ -263,6 +284,129 @@ def staff_two_factor_verify_in_workspace(
             raise
         throttle_reset(limit=TWO_FACTOR_PER_ACCOUNT, subject=subject)
     return verified
+
+
+# Resetting the identity's password on a white-labelled workspace's own host.
+
+
+def _identity_uid(identity: User) -> str:
+    return urlsafe_base64_encode(force_bytes(str(identity.uuid)))
+
+
+def _reset_sign_in(
+    *, workspace: Workspace, uidb64: str, token: str, for_update: bool = False
+) -> StaffSignIn | None:
+    """The member a reset link names, while the link is good; run in public."""
+    try:
+        identity_uuid = uuid.UUID(urlsafe_base64_decode(uidb64).decode())
+    except (TypeError, ValueError):  # bad base64, bytes that are not text or not a uuid
+        return None
+    identities = User.objects.filter(uuid=identity_uuid, is_active=True)
+    identity = (identities.select_for_update() if for_update else identities).first()
+    if identity is None or not default_token_generator.check_token(identity, token):
+        return None
+    membership = Membership.objects.filter(identity=identity, workspace_id=workspace.pk).first()
+    if membership is None:
+        return None
+    membership.identity = identity
+    membership.workspace = workspace
+    return _sign_in(identity=identity, membership=membership)
+
+
+def staff_password_reset_send_in_workspace(*, workspace: Workspace, email: str) -> bool:
+    """Mail the staff member `email` names a link, on this workspace's own host, to
+    choose a new password for their identity; returns whether one was sent.
+
+    White-labelled workspaces only: a normal workspace's staff reset on the platform.
+    Nothing is sent for an unknown email, a disabled identity, someone who is not a
+    member here or an identity without a usable password (Django's rule: one may have
+    been disabled on purpose). Customers are not looked at: the caller's
+    password_reset_send covers them. Callers answer the same page either way.
+
+    Crosses schemas: the identity and its membership are public rows; the mail speaks
+    for the workspace (its SiteIdentity) and links to its verified primary host.
+    """
+    site = site_identity_for_workspace(workspace=workspace)
+    subject = email_subject(email)
+    if not site.white_label or not subject:
+        return False
+    with _public():
+        identity = User.objects.filter(email__iexact=subject, is_active=True).first()
+        if (
+            identity is None
+            or not identity.has_usable_password()
+            or not Membership.objects.filter(identity=identity, workspace_id=workspace.pk).exists()
+        ):
+            return False
+        token = default_token_generator.make_token(identity)
+    path = reverse(
+        "workspace_staff:password_reset_confirm",
+        urlconf=settings.ROOT_URLCONF,  # the workspace's URLs, whichever the caller runs on
+        kwargs={"uidb64": _identity_uid(identity), "token": token},
+    )
+    password_reset_mail_send(user=identity, reset_url=f"{site.base_url}{path}", site=site)
+    return True
+
+
+def staff_password_reset_check_in_workspace(
+    *, workspace: Workspace, uidb64: str, token: str
+) -> StaffSignIn | None:
+    """The staff member a reset link is for, while it is good here: None once it was
+    used, expired or voided by a password change, when the identity is disabled or no
+    longer a member, or when the workspace is no longer white-labelled.
+
+    Crosses schemas: the identity and its membership are public rows.
+    """
+    if not site_identity_for_workspace(workspace=workspace).white_label:
+        return None
+    with _public():
+        return _reset_sign_in(workspace=workspace, uidb64=uidb64, token=token)
+
+
+def staff_password_reset_confirm_in_workspace(
+    *, workspace: Workspace, uidb64: str, token: str, password: str, request: HttpRequest
+) -> StaffSignIn | None:
+    """Set the identity's password from a reset link and return the sign-in it leads to
+    (the caller checks the workspace's two-factor rule and finishes it like a typed
+    password). None, and nothing changed, when the link is no longer good. Raises
+    AccountError for a password Django's validators refuse.
+
+    The link then stops working (the token covers the password hash). Whoever else is
+    signed in as this identity is signed out: on the platform by the new password hash,
+    on workspace hosts by bumping the mirrors' session epochs (a reset is how someone
+    takes an account back).
+
+    Crosses schemas: the identity, its membership and the audit trail are public; the
+    mirrors' epochs are in each workspace's schema.
+    """
+    if not site_identity_for_workspace(workspace=workspace).white_label:
+        return None
+    with _public(), transaction.atomic():
+        # Locked: two submissions of one link must not both set a password.
+        sign_in = _reset_sign_in(workspace=workspace, uidb64=uidb64, token=token, for_update=True)
+        if sign_in is None:
+            return None
+        identity = sign_in.identity
+        try:
+            password_validation.validate_password(password, identity)
+        except ValidationError as exc:
+            raise AccountError(
+                " ".join(exc.messages),
+                code=AccountErrorCode.PASSWORD_INVALID,
+                fields={"new_password1": list(exc.messages)},
+            ) from exc
+        identity.set_password(password)
+        identity.save(update_fields=["password"])
+        identity_sign_out_everywhere_in_workspaces(identity=identity)
+        audit_record(
+            action="auth.password_reset",
+            actor=identity,
+            workspace_id=workspace.pk,
+            target=identity,
+            data={"host": host_from_request(request), "via": "reset_link"},
+            request=request,
+        )
+    return sign_in
 
 
 # Joining from an invitation on the workspace's own host.

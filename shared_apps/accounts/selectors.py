@@ -26,9 +26,9 @@ class SocialProviderChoice:
 
 def social_providers_for_request(*, request: HttpRequest) -> list[SocialProviderChoice]:
     """The providers offered on this host: those configured in settings, on the
-    platform's own hosts only. A workspace's customers never see them, and its host
-    does not even route allauth's URLs."""
-    if getattr(request, "workspace", None) is not None:
+    platform's own hosts only. A workspace's customers never see them, and neither its
+    host nor an agency's routes allauth's URLs."""
+    if getattr(request, "workspace", None) is not None or getattr(request, "agency", None):
         return []
     return [
         SocialProviderChoice(id=p.id, name=p.name, login_url=p.get_login_url(request))

@@ -86,9 +86,14 @@ def password_reset_send(*, email: str, site: SiteIdentity) -> bool:
     `site.base_url` comes from the workspace's verified primary host (or the platform's),
     never from the request's Host header. Returns whether a mail was sent; callers show
     the same message either way so the form does not reveal who has an account.
+
+    A staff mirror never gets one: its own password (a customer who later joined the
+    staff keeps it) does not sign staff in. Staff reset their identity's password, on
+    the platform or, for a white-labelled workspace, through
+    tenants.staff_sign_in.staff_password_reset_send_in_workspace.
     """
     user = user_get_by_email(email=email)
-    if user is None or not user.is_active or not user.has_usable_password():
+    if user is None or not user.is_active or user.is_staff_mirror or not user.has_usable_password():
         return False
     path = reverse(
         "accounts:password_reset_confirm",
@@ -97,14 +102,41 @@ def password_reset_send(*, email: str, site: SiteIdentity) -> bool:
             "token": default_token_generator.make_token(user),
         },
     )
+    password_reset_mail_send(user=user, reset_url=f"{site.base_url}{path}", site=site)
+    return True
+
+
+def password_reset_mail_send(*, user: User, reset_url: str, site: SiteIdentity) -> None:
+    """The reset mail itself, in `site`'s brand: one template for every kind of account."""
     mail_send(
         to=user.email,
         subject=f"Reset your {site.name} password",
         template="accounts/email/password_reset",
-        context={"user": user, "reset_url": f"{site.base_url}{path}"},
+        context={"user": user, "reset_url": reset_url},
         site=site,
     )
-    return True
+
+
+def user_password_reset_audit(*, user: User, request: HttpRequest | None = None) -> None:
+    """Record a password set through a reset link (`auth.password_reset`). An identity
+    is the actor; a tenant-local customer is named in the data instead, as in
+    user_sign_out_everywhere (the trail lives in public, where it is not an identity)."""
+    workspace = current_workspace()
+    if workspace is None:
+        audit_record(
+            action="auth.password_reset",
+            actor=user,
+            target=user,
+            data={"via": "reset_link"},
+            request=request,
+        )
+        return
+    audit_record(
+        action="auth.password_reset",
+        workspace_id=workspace.pk,
+        data={"via": "reset_link", "user": str(user.uuid), "email": user.email},
+        request=request,
+    )
 
 
 def user_session_epoch_bump(*, user: User) -> None:

@@ -15,6 +15,7 @@ from shared_apps.accounts.forms import PasswordResetRequestForm, SignInForm, Sig
 from shared_apps.accounts.services import (
     password_reset_send,
     social_account_disconnect,
+    user_password_reset_audit,
     user_sign_out_everywhere,
     user_sign_up,
 )
@@ -34,6 +35,7 @@ from tenants.security import identity_sign_out_everywhere
 from tenants.selectors import site_identity_for_request
 from tenants.staff_sign_in import (
     staff_identity_authenticate_in_workspace,
+    staff_password_reset_send_in_workspace,
     staff_sign_in_complete_in_workspace,
     staff_two_factor_pending_start,
 )
@@ -196,8 +198,13 @@ def password_reset(request):
         if state.blocked:
             return _throttled(request, "accounts/password_reset.html", form, state)
         throttle_hit(limit=PASSWORD_RESET_PER_ADDRESS, subject=address)
-        site = site_identity_for_request(request)
-        password_reset_send(email=form.cleaned_data["email"], site=site)
+        email = form.cleaned_data["email"]
+        # On a white-labelled workspace's host its staff reset their identity's password
+        # there (tenants.staff_sign_in); everyone else the account this host signs in.
+        if request.workspace is None or not staff_password_reset_send_in_workspace(
+            workspace=request.workspace, email=email
+        ):
+            password_reset_send(email=email, site=site_identity_for_request(request))
         return redirect("accounts:password_reset_done")
     return render(
         request, "accounts/password_reset.html", {"form": form}, status=_status(request, form)
@@ -211,6 +218,11 @@ def password_reset_done(request):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_password_reset_audit(user=form.user, request=self.request)
+        return response
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

@@ -1,11 +1,15 @@
-"""Platform hosts only: platform owners use two-factor sign-in, and every way in to the
-platform goes through the one sign-in page (throttled, with the code step).
+"""Platform and agency hosts: platform owners use two-factor sign-in, and every way in
+to the platform goes through the one sign-in page (throttled, with the code step).
 
 - A superuser without a confirmed authenticator is sent to set one up, whatever page
   they ask for (the platform API answers 403 in the one error shape), until they have.
   The set-up page, signing out, static files and health checks stay reachable.
 - Django admin's own sign-in form would skip the throttling and the code step, so it
   is never served: it redirects to the platform's sign-in page.
+
+An agency's host serves the platform's URLs (request.workspace is None there), so a
+platform owner who is also agency staff is sent to the set-up page on that host, which
+is served there in the agency's brand (tenants.routing.AGENCY_HOST_VIEWS).
 
 Workspace hosts are left alone: their staff arrive through the single-sign-on hop,
 which checks a workspace's own two-factor requirement, and their customers have no

@@ -159,11 +159,15 @@ def _verify_locked(*, device: TOTPDevice, code: str) -> VerifiedFactor | None:
 
 
 @transaction.atomic
-def totp_device_enrol(*, identity: User) -> Enrolment:
+def totp_device_enrol(*, identity: User, issuer: str | None = None) -> Enrolment:
     """Start (or resume) setting up an authenticator app.
 
     Resuming keeps the secret, so a QR code scanned from an earlier visit of the set-up
     page still works. Nothing protects sign-in until `totp_device_confirm`.
+
+    `issuer` is the name the app shows beside the code: the site the person is setting
+    it up on (an agency's name on its host), TWO_FACTOR_ISSUER when not given. It is
+    only a label: the same secret works whichever name the app shows.
     """
     device = TOTPDevice.objects.select_for_update().filter(identity=identity).first()
     if device is not None and device.is_confirmed:
@@ -185,7 +189,7 @@ def totp_device_enrol(*, identity: User) -> Enrolment:
     else:
         secret = _secret_of(device)
     uri = pyotp.TOTP(secret).provisioning_uri(
-        name=identity.email, issuer_name=settings.TWO_FACTOR_ISSUER
+        name=identity.email, issuer_name=issuer or settings.TWO_FACTOR_ISSUER
     )
     return Enrolment(
         device=device, secret=secret, provisioning_uri=uri, qr_data_uri=_qr_data_uri(uri)

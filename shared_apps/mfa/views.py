@@ -1,4 +1,9 @@
-"""Platform-host pages: the code step of sign-in and the account security page."""
+"""Platform-host pages: the code step of sign-in and the account security page.
+
+The security pages are served on agency hosts too (tenants.routing.AGENCY_HOST_VIEWS),
+in the agency's brand: there they list only the agency's clients, the authenticator app
+is labelled with the agency's name, and social sign-in (platform host only) is left out.
+"""
 
 from django.conf import settings
 from django.contrib import messages
@@ -40,7 +45,7 @@ from shared_apps.mfa.services import (
 )
 from tenants.models import Membership
 from tenants.security import workspace_two_factor_requirement_set
-from tenants.selectors import memberships_for_identity
+from tenants.selectors import memberships_for_identity, site_identity_for_request
 
 
 def _subject(identity) -> str:
@@ -121,6 +126,17 @@ def sign_in_verify(request):
 # The account security page.
 
 
+def _agency(request):
+    return getattr(request, "agency", None)
+
+
+def _totp_issuer(request) -> str | None:
+    """The name the authenticator app shows: the site's own on a white-labelled host (an
+    agency's), TWO_FACTOR_ISSUER (None) on the platform's."""
+    site = site_identity_for_request(request)
+    return site.name if site.white_label else None
+
+
 def _security_context(request, **forms) -> dict:
     identity = request.user
     device = totp_device_for_identity(identity=identity)
@@ -132,7 +148,7 @@ def _security_context(request, **forms) -> dict:
             "is_owner": membership.role == Membership.Role.OWNER,
             "requires": workspace_requires_two_factor(workspace=membership.workspace),
         }
-        for membership in memberships_for_identity(identity=identity)
+        for membership in memberships_for_identity(identity=identity, agency=_agency(request))
     ]
     return {
         "two_factor_enabled": enabled,
@@ -142,6 +158,8 @@ def _security_context(request, **forms) -> dict:
         "regenerate_form": forms.get("regenerate_form") or ReauthenticateForm(prefix="regenerate"),
         "workspace_rows": rows,
         "required_by": [row["workspace"] for row in rows if row["requires"]],
+        # allauth's URLs are routed on the platform's host only.
+        "show_connected_accounts": _agency(request) is None,
     }
 
 
@@ -179,7 +197,7 @@ def two_factor_setup(request):
                     {"codes": codes, "continue_url": next_url or reverse("mfa:security")},
                 )
         status = 400
-    enrolment = totp_device_enrol(identity=request.user)
+    enrolment = totp_device_enrol(identity=request.user, issuer=_totp_issuer(request))
     return render(
         request,
         "mfa/setup.html",
@@ -256,7 +274,9 @@ def recovery_codes_new(request):
 @require_POST
 def workspace_two_factor_requirement(request, workspace_id):
     membership = (
-        memberships_for_identity(identity=request.user).filter(workspace_id=workspace_id).first()
+        memberships_for_identity(identity=request.user, agency=_agency(request))
+        .filter(workspace_id=workspace_id)
+        .first()
     )
     if membership is None:
         raise Http404("No such workspace.")

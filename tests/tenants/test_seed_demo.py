@@ -5,7 +5,8 @@ from django_tenants.utils import tenant_context
 
 from cms.models import HomePage
 from shared_apps.accounts.models import User
-from tenants.models import Domain, Membership, Workspace
+from tenants.models import Agency, AgencyMembership, Domain, Membership, Workspace
+from tenants.white_label import workspace_is_white_label
 
 
 def test_seed_demo_builds_the_demo_and_is_idempotent(db, capsys):
@@ -27,3 +28,19 @@ def test_seed_demo_builds_the_demo_and_is_idempotent(db, capsys):
             assert User.objects.filter(email="sam@customer.test").exists()
     assert "acme-studio.localhost" in first
     assert "demo-pass-2026" in first
+
+    # The agency, its verified dashboard host, its white-labelled clients, and pages.
+    agency = Agency.objects.get(slug="northwind")
+    assert agency.hosts.get().is_verified
+    assert agency.branding["primary_color"] == "#0f766e"
+    clients = list(agency.workspaces.all())
+    assert len(clients) == 2
+    assert all(workspace_is_white_label(workspace=client) for client in clients)
+    assert AgencyMembership.objects.get(agency=agency).identity.email == "nora@northwind.test"
+    for workspace in (acme, bloom, *clients):
+        with tenant_context(workspace):
+            assert {"about", "contact", "launch", "blog", "terms", "privacy"} <= set(
+                HomePage.objects.get().get_children().values_list("slug", flat=True)
+            )
+    assert agency.hosts.get().host in first
+    assert "nora@northwind.test" in first

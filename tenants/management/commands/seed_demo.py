@@ -3,15 +3,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
-from cms.services import home_page_content_set
+from cms.services import demo_pages_create, home_page_content_set
 from shared_apps.accounts.models import User
 from shared_apps.accounts.selectors import user_get_by_email
 from shared_apps.accounts.services import user_sign_up
 from shared_apps.billing.models import Subscription, WorkspaceFeature
 from shared_apps.billing.selectors import plan_free
 from shared_apps.billing.services import workspace_plan_change
+from tenants.agency_selectors import agency_dashboard_url
+from tenants.agency_services import agency_demo_create
+from tenants.branding_services import agency_branding_update
 from tenants.domains import domain_add
-from tenants.models import Workspace
+from tenants.models import Agency, Workspace
 from tenants.selectors import absolute_url, platform_url, workspace_url
 from tenants.services import workspace_provision
 from tenants.teams import invitation_accept, invitation_create
@@ -21,6 +24,13 @@ PLATFORM_OWNER = "owner@mewayz.test"
 WORKSPACE_OWNER = "alex@acme.test"
 CUSTOMER = "sam@customer.test"
 EDITOR = "casey@acme.test"
+AGENCY_OWNER = "nora@northwind.test"
+AGENCY_BRANDING = {
+    "primary_color": "#0f766e",
+    "secondary_color": "#f97316",
+    "tagline": "Websites and funnels for local businesses.",
+    "footer_text": "Northwind Digital · Built for local businesses.",
+}
 
 DEMO_WORKSPACES = [
     {
@@ -73,7 +83,10 @@ DEMO_WORKSPACES = [
 
 
 class Command(BaseCommand):
-    help = "Seed a demo platform: a platform owner, two workspaces with content. Idempotent."
+    help = (
+        "Seed a demo platform: a platform owner, two workspaces with pages, and an agency "
+        "with two white-labelled clients. Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", default=None, help="Only used to print the URLs.")
@@ -85,7 +98,12 @@ class Command(BaseCommand):
             workspaces = [self._workspace(spec, workspace_owner) for spec in DEMO_WORKSPACES]
             for spec, workspace in zip(DEMO_WORKSPACES, workspaces, strict=True):
                 self._features(spec, workspace, workspace_owner)
-        self._print_summary(platform_owner, workspace_owner, workspaces)
+            agency = self._agency(platform_owner)
+            for workspace in [*workspaces, *agency.workspaces.all()]:
+                # Crosses schemas: each site's sample pages live in its own schema.
+                with tenant_context(workspace):
+                    demo_pages_create()
+        self._print_summary(platform_owner, workspace_owner, workspaces, agency)
 
     def _identity(self, email, first_name, last_name, superuser=False) -> User:
         identity = user_get_by_email(email=email)
@@ -124,6 +142,14 @@ class Command(BaseCommand):
             user_sign_up(email=CUSTOMER, password=DEMO_PASSWORD, first_name="Sam")
         return workspace
 
+    def _agency(self, platform_owner) -> Agency:
+        """A reseller with its own dashboard host, price list and two white-labelled
+        clients, in its own brand."""
+        agency_owner = self._identity(AGENCY_OWNER, "Nora", "Northwind")
+        agency = agency_demo_create(platform_owner=platform_owner, owner=agency_owner)
+        agency_branding_update(agency=agency, actor=platform_owner, data=AGENCY_BRANDING)
+        return agency
+
     def _features(self, spec, workspace, owner) -> None:
         """Features on the Free plan, so the demo shows the gate (once: an owner's later
         choices on the billing page are kept)."""
@@ -137,7 +163,7 @@ class Command(BaseCommand):
             actor=owner,
         )
 
-    def _print_summary(self, platform_owner, workspace_owner, workspaces):
+    def _print_summary(self, platform_owner, workspace_owner, workspaces, agency):
         line = self.stdout.write
         line("")
         line(self.style.SUCCESS(f"{settings.PLATFORM_NAME} demo is ready"))
@@ -150,11 +176,16 @@ class Command(BaseCommand):
                 url = absolute_url(host=domain.domain)
                 line(f"  {'':<14} {url} (custom host, redirects to the primary)")
             line(f"  {'':<14} {workspace_url(workspace=workspace, path='/api/v1/docs')}")
+        agency_url = agency_dashboard_url(agency=agency)
+        line(f"  {agency.name:<14} {agency_url} (an agency's own dashboard host)")
+        for client in agency.workspaces.all():
+            line(f"  {'':<14} {workspace_url(workspace=client)} (client, white label)")
         line("")
         line("  Sign in on the platform with")
         line(f"    {platform_owner.email} / {DEMO_PASSWORD}  (platform owner)")
         line(f"    {workspace_owner.email} / {DEMO_PASSWORD}  (owns both workspaces)")
         line(f"    {EDITOR} / {DEMO_PASSWORD}  (editor in Acme Studio)")
         line("  then press Open dashboard next to a workspace to hop to its own host.")
+        line(f"  Sign in on the agency's host with {AGENCY_OWNER} / {DEMO_PASSWORD}")
         line(f"  Sign in on a workspace site as a customer with {CUSTOMER} / {DEMO_PASSWORD}")
         line("")

@@ -97,7 +97,6 @@ def test_the_pages_an_agency_host_serves(client, world, path):
         "/workspaces/new/",
         "/workspaces/slug-check/?slug=abc",
         "/api/platform/v1/docs",
-        "/account/security/",
         "/accounts/social/google/login/",
     ],
 )
