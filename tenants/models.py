@@ -87,19 +87,16 @@ def verification_token() -> str:
     return secrets.token_hex(16)
 
 
-class Domain(DomainMixin):
-    """A host that answers for a workspace. Only verified hosts route.
-
-    A custom host proves ownership with a TXT record `_mewayz.<host>` holding
-    `verification_token`, and points at the platform with a CNAME.
-    """
+class HostProof(models.Model):
+    """The proof that a host is ours to serve: a TXT record holding
+    `verification_token` and a CNAME to the platform. `tenants.domains.host_check_apply`
+    writes these fields for workspace hosts and agency hosts alike."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         VERIFIED = "verified", "Verified"
         FAILED = "failed", "Failed"
 
-    id = models.BigAutoField(primary_key=True)
     # Routing reads is_verified; status adds why a host is not (yet) verified.
     is_verified = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -107,11 +104,28 @@ class Domain(DomainMixin):
     failure_reason = models.CharField(max_length=255, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Domain(DomainMixin, HostProof):
+    """A host that answers for a workspace. Only verified hosts route.
+
+    A custom host proves ownership with a TXT record
+    `<DOMAIN_VERIFICATION_TXT_LABEL>.<host>` holding `verification_token`, and points at
+    the platform (or, white-labelled, another target) with a CNAME.
+    """
+
+    id = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-is_primary", "domain"]
         indexes = [models.Index(fields=["status", "last_checked_at"])]
+
+    def __str__(self) -> str:
+        return self.domain
 
 
 class Membership(models.Model):
@@ -230,25 +244,13 @@ class Agency(models.Model):
         return self.status == self.Status.ACTIVE
 
 
-class AgencyHost(models.Model):
-    """The agency's own dashboard host (`app.agency.com`), proved like a custom domain:
-    a TXT record holding `verification_token` and a CNAME to the platform. Only a
-    verified host routes to the agency's dashboard."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        VERIFIED = "verified", "Verified"
-        FAILED = "failed", "Failed"
+class AgencyHost(HostProof):
+    """The agency's own dashboard host (`app.agency.com`), proved like a custom domain.
+    Only a verified host routes to the agency's dashboard."""
 
     id = models.BigAutoField(primary_key=True)
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="hosts")
     host = models.CharField(max_length=253, unique=True)
-    is_verified = models.BooleanField(default=False)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    verification_token = models.CharField(max_length=64, default=verification_token)
-    failure_reason = models.CharField(max_length=255, blank=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    last_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
