@@ -16,6 +16,7 @@ from shared_apps.billing.models import Plan, WorkspaceFeature
 from shared_apps.platform.console_actions import confirm_and_apply
 from shared_apps.platform.console_site import ReadOnlyInline
 from shared_apps.platform.selectors import workspace_storage
+from tenants import snapshot_admin  # noqa: F401  (registers Snapshot on the console)
 from tenants.agency_selectors import agency_primary_host
 from tenants.agency_services import agency_status_set
 from tenants.models import (
@@ -29,6 +30,7 @@ from tenants.models import (
 )
 from tenants.selectors import workspace_primary_host
 from tenants.services import workspace_archive, workspace_suspend, workspace_unsuspend
+from tenants.snapshots import snapshot_create
 
 
 class DomainInline(ReadOnlyInline):
@@ -85,7 +87,7 @@ class WorkspaceAdmin(admin.ModelAdmin):
     list_select_related = ["subscription__plan"]
     date_hierarchy = "created_at"
     change_form_template = "admin/console/workspace_change_form.html"
-    actions = ["suspend_selected", "unsuspend_selected", "archive_selected"]
+    actions = ["suspend_selected", "unsuspend_selected", "archive_selected", "snapshot_selected"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "schema_name", "description", "created_at"]}),
         ("Status", {"fields": ["status", "status_reason", "status_changed_at"]}),
@@ -285,6 +287,29 @@ class WorkspaceAdmin(admin.ModelAdmin):
             warning="Archiving cannot be undone from the console.",
         )
 
+    @admin.action(description="Make platform snapshots of selected workspaces…")
+    def snapshot_selected(self, request, queryset):
+        """A platform snapshot is offered to every agency and the platform's own
+        provisioning; the note says what it is for."""
+        return confirm_and_apply(
+            self,
+            request,
+            queryset,
+            action="snapshot_selected",
+            title="Make platform snapshots",
+            question="Copy the pages and template content of these workspaces into new "
+            "platform snapshots? Users, customers, submissions and logs are never copied.",
+            button="Make snapshots",
+            apply=lambda ws, note: snapshot_create(
+                workspace=ws,
+                name=f"{ws.name} template",
+                description=note,
+                actor=request.user,
+            ),
+            done_message="Made {count} snapshot(s).",
+            reason_required=False,
+        )
+
 
 # --- agencies --------------------------------------------------------------------------------
 
@@ -386,6 +411,3 @@ class AgencyAdmin(admin.ModelAdmin):
             ),
             done_message="Reactivated {count} agency(ies).",
         )
-
-
-from tenants import snapshot_admin  # noqa: E402,F401

@@ -33,6 +33,8 @@ from shared_apps.mfa.pending import two_factor_pending_start
 from shared_apps.mfa.selectors import identity_has_two_factor
 from tenants.security import identity_sign_out_everywhere
 from tenants.selectors import site_identity_for_request
+from tenants.staff_security import staff_two_factor_state_in_workspace
+from tenants.staff_security_views import staff_security_page
 from tenants.staff_sign_in import (
     staff_identity_authenticate_in_workspace,
     staff_password_reset_send_in_workspace,
@@ -252,9 +254,14 @@ def sign_out_everywhere(request):
 @require_http_methods(["GET"])
 def account_security(request):
     """Sessions and sign-in settings. On the platform that is the account security
-    page with two-factor authentication; a workspace's customers get sessions only."""
+    page with two-factor authentication; a white-labelled workspace's staff manage
+    their identity's two-factor sign-in here too (tenants.staff_security); customers,
+    and staff of other workspaces (who do that on the platform), get sessions only."""
     if request.workspace is None:
         return redirect("mfa:security")
+    two_factor = staff_two_factor_state_in_workspace(workspace=request.workspace, user=request.user)
+    if two_factor is not None:
+        return staff_security_page(request, two_factor=two_factor)
     return render(request, "accounts/security.html")
 
 

@@ -149,3 +149,31 @@ def test_status_and_records_cannot_be_edited_directly(console, alpha):
     assert console.get(f"{LIST}{alpha.pk}/delete/").status_code == 403
     alpha.refresh_from_db()
     assert (alpha.name, alpha.status) == ("Alpha Co", Workspace.Status.ACTIVE)
+
+
+def test_a_platform_snapshot_is_made_from_the_console_and_audited(console, alpha, platform_owner):
+    from tenants.models import Snapshot
+    from tenants.snapshots import snapshots_platform
+
+    response = action_post(
+        console, LIST, "snapshot_selected", [alpha.pk], post="yes", reason="Starter for gyms"
+    )
+
+    assert response.status_code == 302
+    snapshot = Snapshot.objects.get(source_workspace_id=alpha.pk)
+    assert snapshot.agency_id is None
+    assert snapshot.status == Snapshot.Status.READY
+    assert (snapshot.name, snapshot.description) == ("Alpha Co template", "Starter for gyms")
+    assert snapshot in snapshots_platform()
+    event = AuditEvent.objects.get(action="snapshot.created")
+    assert event.actor == platform_owner
+
+
+def test_the_snapshot_action_asks_before_copying(console, alpha):
+    from tenants.models import Snapshot
+
+    page = action_post(console, LIST, "snapshot_selected", [alpha.pk])
+
+    assert page.status_code == 200
+    assert "Make snapshots" in page.content.decode()
+    assert not Snapshot.objects.exists()
