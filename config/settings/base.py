@@ -173,6 +173,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies in front of the app append to X-Forwarded-For (0: trust none, use
 # REMOTE_ADDR). Used for audit trails and sign-in throttling.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The request.META key of the visitor's country as the proxy/CDN sets it (Cloudflare's).
+ANALYTICS_COUNTRY_HEADER = env_str("ANALYTICS_COUNTRY_HEADER", "HTTP_CF_IPCOUNTRY")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
