@@ -19,6 +19,7 @@ urlpatterns = [
     path("dashboard/domains/", include("tenants.domain_urls")),
     path("", include("tenants.branding_urls")),  # theme, manifest, icons, branding page
     path("dashboard/", include("tenant_apps.dashboard.urls")),
+    path("", include("tenant_apps.bio_sites.urls")),  # /b/<slug>/, the public bio pages
     path("api/v1/", workspace_api.urls),
     # Anything else under /api/ is a JSON 404, never a page or a slash redirect.
     re_path(r"^api/", page_not_found),

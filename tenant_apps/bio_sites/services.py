@@ -19,6 +19,7 @@ from tenant_apps.bio_sites.errors import (
     ComponentScheduleInvalidError,
 )
 from tenant_apps.bio_sites.models import BioComponent, BioSite
+from tenant_apps.bio_sites.page_cache import page_cache_invalidate
 from tenants.css_sanitizer import CssSanitizeError, css_sanitize
 
 _UNSET = object()
@@ -100,6 +101,24 @@ def bio_site_settings_update(
     if fields:
         raise BioSiteInvalidError(fields=fields)
     site.save(update_fields=update_fields)
+    page_cache_invalidate(slug=site.slug)
+    return site
+
+
+@transaction.atomic
+def bio_site_publish(*, site: BioSite, actor) -> BioSite:
+    site.is_published = True
+    site.published_at = timezone.now()
+    site.save(update_fields=["is_published", "published_at", "updated_at"])
+    page_cache_invalidate(slug=site.slug)
+    return site
+
+
+@transaction.atomic
+def bio_site_unpublish(*, site: BioSite, actor) -> BioSite:
+    site.is_published = False
+    site.save(update_fields=["is_published", "updated_at"])
+    page_cache_invalidate(slug=site.slug)
     return site
 
 
@@ -128,6 +147,7 @@ def bio_component_add(
     if position != count:
         ordered.insert(position, component)
         _positions_compact(site=site, ordered=ordered)
+    page_cache_invalidate(slug=site.slug)
     return component
 
 
@@ -157,6 +177,7 @@ def bio_component_update(
         component.visible_from, component.visible_until = new_from, new_until
         update_fields += ["visible_from", "visible_until"]
     component.save(update_fields=update_fields)
+    page_cache_invalidate(slug=component.site.slug)
     return component
 
 
@@ -169,6 +190,7 @@ def bio_component_move(*, component: BioComponent, position: int, actor) -> BioC
     ordered.insert(position, component)
     _positions_compact(site=site, ordered=ordered)
     component.refresh_from_db(fields=["position"])
+    page_cache_invalidate(slug=site.slug)
     return component
 
 
@@ -177,3 +199,4 @@ def bio_component_delete(*, component: BioComponent, actor) -> None:
     site = _site_locked(component.site)
     component.delete()
     _positions_compact(site=site, ordered=list(site.components.order_by("position")))
+    page_cache_invalidate(slug=site.slug)

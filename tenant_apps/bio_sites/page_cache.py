@@ -1,0 +1,41 @@
+"""The tenant-scoped cache of public bio pages.
+
+Keys go through the default cache, whose key function (django_tenants.cache.make_key)
+prefixes the schema, so two workspaces with the same slug never share an entry.
+
+Each site has a version token; a page is stored under (slug, version). Invalidating a
+site replaces its token after the writing transaction commits, so a render that read
+the old rows can only ever be stored under the old token, which nobody reads again.
+"""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+# A page also expires at its next visibility-window boundary (see views); this is the
+# upper bound for pages with no scheduled components.
+PAGE_TIMEOUT_SECONDS = 24 * 60 * 60
+
+
+def _version_key(slug: str) -> str:
+    return f"bio:page-version:{slug}"
+
+
+def page_cache_key(*, slug: str, version: str) -> str:
+    return f"bio:page:{slug}:{version}"
+
+
+def page_cache_version(*, slug: str) -> str:
+    version = cache.get(_version_key(slug))
+    if version is None:
+        version = uuid.uuid4().hex
+        # `add` so concurrent first visits agree on one token.
+        cache.add(_version_key(slug), version, timeout=None)
+        version = cache.get(_version_key(slug)) or version
+    return version
+
+
+def page_cache_invalidate(*, slug: str) -> None:
+    """Retire every cached copy of the page at `slug` once the current transaction commits."""
+    transaction.on_commit(lambda: cache.set(_version_key(slug), uuid.uuid4().hex, timeout=None))

@@ -1,0 +1,272 @@
+from datetime import timedelta
+from unittest import mock
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from tenant_apps.analytics.models import Event
+from tenant_apps.bio_sites.services import (
+    bio_component_add,
+    bio_component_delete,
+    bio_component_update,
+    bio_site_create,
+    bio_site_publish,
+    bio_site_unpublish,
+)
+from tenant_apps.bio_sites.tasks import bio_page_view_record_task
+from tests.helpers import host_of
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1"
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+
+@pytest.fixture
+def site():
+    site = bio_site_create(name="Ada's links", slug="ada", actor=None)
+    bio_component_add(site=site, type_key="header", data={"title": "Ada Lovelace"}, actor=None)
+    return bio_site_publish(site=site, actor=None)
+
+
+@pytest.fixture
+def link(site):
+    return bio_component_add(
+        site=site,
+        type_key="link",
+        data={"title": "My shop", "url": "https://shop.example.com/?ref=bio"},
+        actor=None,
+    )
+
+
+@pytest.fixture
+def browser(alpha):
+    return Client(HTTP_HOST=host_of(alpha), HTTP_USER_AGENT=BROWSER)
+
+
+def _run_tasks_inline():
+    """Celery's `delay` replaced by a direct call, so on-commit sends record in-process."""
+    return mock.patch.object(
+        bio_page_view_record_task, "delay", side_effect=lambda **kw: bio_page_view_record_task(**kw)
+    )
+
+
+def _views(site) -> int:
+    return Event.objects.filter(
+        kind=Event.PAGE_VIEW, subject_type="bio_site", subject_id=str(site.pk)
+    ).count()
+
+
+def test_a_published_page_renders_its_components_in_the_brand(browser, site, link):
+    response = browser.get("/b/ada/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ada Lovelace" in html and "My shop" in html
+    assert "var(--brand-primary" in html
+    # The link goes through the redirect, never straight out.
+    assert f'href="/b/ada/go/{link.pk}/"' in html
+    assert "https://shop.example.com" not in html
+    assert "mewayz" not in html.lower()
+
+
+def test_the_shared_page_carries_no_csrf_token(browser, site):
+    html = browser.get("/b/ada/").content.decode()
+    assert "csrfmiddlewaretoken" not in html
+    assert '"X-CSRFToken": ""' in html
+
+
+def test_unpublished_and_unknown_pages_are_404(browser, site):
+    bio_site_unpublish(site=site, actor=None)
+    assert browser.get("/b/ada/").status_code == 404
+    assert browser.get("/b/nobody/").status_code == 404
+
+
+def test_hidden_and_out_of_window_components_are_not_shown(browser, site):
+    now = timezone.now()
+    hidden = bio_component_add(site=site, type_key="heading", data={"text": "Hidden"}, actor=None)
+    bio_component_update(component=hidden, is_visible=False, actor=None)
+    future = bio_component_add(site=site, type_key="heading", data={"text": "Soon"}, actor=None)
+    bio_component_update(component=future, visible_from=now + timedelta(hours=1), actor=None)
+    past = bio_component_add(site=site, type_key="heading", data={"text": "Over"}, actor=None)
+    bio_component_update(
+        component=past,
+        visible_from=now - timedelta(hours=2),
+        visible_until=now - timedelta(hours=1),
+        actor=None,
+    )
+    live = bio_component_add(site=site, type_key="heading", data={"text": "Live now"}, actor=None)
+    bio_component_update(
+        component=live,
+        visible_from=now - timedelta(hours=1),
+        visible_until=now + timedelta(hours=1),
+        actor=None,
+    )
+    html = browser.get("/b/ada/").content.decode()
+    assert "Live now" in html
+    assert "Hidden" not in html and "Soon" not in html and "Over" not in html
+
+
+def test_the_cached_page_expires_when_a_window_opens(browser, site):
+    soon = bio_component_add(site=site, type_key="heading", data={"text": "Drop"}, actor=None)
+    bio_component_update(
+        component=soon, visible_from=timezone.now() + timedelta(seconds=30), actor=None
+    )
+    with mock.patch.object(cache, "set", wraps=cache.set) as cache_set:
+        browser.get("/b/ada/")
+    timeouts = [c.kwargs["timeout"] for c in cache_set.call_args_list if "timeout" in c.kwargs]
+    assert any(0 < t <= 31 for t in timeouts)
+
+
+def test_a_warm_anonymous_visit_makes_no_queries_and_still_records_the_view(
+    browser, site, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    first = browser.get("/b/ada/")  # warms the page and the host cache
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(0):
+        second = browser.get("/b/ada/?utm_source=ig")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert len(callbacks) == 1  # the page view, sent after the response was built
+    with _run_tasks_inline():
+        callbacks[0]()
+    event = Event.objects.get(kind=Event.PAGE_VIEW, subject_id=str(site.pk))
+    assert event.utm_source == "ig"
+    assert event.device == Event.Device.MOBILE
+    assert len(event.visitor_hash) == 64
+
+
+def test_bots_are_not_recorded(alpha, site, django_capture_on_commit_callbacks):
+    bot = Client(HTTP_HOST=host_of(alpha), HTTP_USER_AGENT=GOOGLEBOT)
+    with django_capture_on_commit_callbacks(execute=True), _run_tasks_inline():
+        assert bot.get("/b/ada/").status_code == 200
+    assert _views(site) == 0
+
+
+def test_a_component_change_invalidates_the_cache(browser, site, link):
+    assert "My shop" in browser.get("/b/ada/").content.decode()
+    # The test's transaction never commits, so _commit_hooks runs the invalidation.
+    with _commit_hooks():
+        bio_component_update(
+            component=link,
+            data={"title": "Our store", "url": "https://shop.example.com"},
+            actor=None,
+        )
+    html = browser.get("/b/ada/").content.decode()
+    assert "Our store" in html and "My shop" not in html
+    with _commit_hooks():
+        bio_component_delete(component=link, actor=None)
+    assert "Our store" not in browser.get("/b/ada/").content.decode()
+
+
+def test_without_invalidation_the_page_stays_cached(browser, site, link):
+    """The control for the test above: the cache really is serving the page."""
+    browser.get("/b/ada/")
+    link.data = {"title": "Changed behind the cache", "url": "https://shop.example.com"}
+    link.save()
+    assert "Changed behind the cache" not in browser.get("/b/ada/").content.decode()
+
+
+def test_unpublish_and_publish_invalidate_the_cache(browser, site):
+    assert browser.get("/b/ada/").status_code == 200
+    with _commit_hooks():
+        bio_site_unpublish(site=site, actor=None)
+    assert browser.get("/b/ada/").status_code == 404
+    with _commit_hooks():
+        bio_site_publish(site=site, actor=None)
+    assert browser.get("/b/ada/").status_code == 200
+
+
+def test_a_click_redirects_to_the_stored_url_with_utm_and_is_recorded(browser, site, link):
+    response = browser.get(
+        f"/b/ada/go/{link.pk}/?utm_source=ig&utm_campaign=spring&next=https://evil.example"
+    )
+    assert response.status_code == 302
+    target = urlsplit(response["Location"])
+    assert (target.scheme, target.netloc, target.path) == ("https", "shop.example.com", "/")
+    assert parse_qs(target.query) == {
+        "ref": ["bio"],
+        "utm_source": ["ig"],
+        "utm_campaign": ["spring"],
+    }
+    event = Event.objects.get(kind=Event.CLICK)
+    assert event.subject_id == str(site.pk)
+    assert event.metadata == {"target": str(link.pk)}
+    assert event.utm_source == "ig"
+
+
+def test_a_bot_click_redirects_but_is_not_recorded(alpha, site, link):
+    bot = Client(HTTP_HOST=host_of(alpha), HTTP_USER_AGENT=GOOGLEBOT)
+    assert bot.get(f"/b/ada/go/{link.pk}/").status_code == 302
+    assert not Event.objects.filter(kind=Event.CLICK).exists()
+
+
+def test_clicks_only_reach_visible_link_components_of_that_published_page(browser, site, link):
+    other = bio_site_publish(
+        site=bio_site_create(name="Other", slug="other", actor=None), actor=None
+    )
+    other_link = bio_component_add(
+        site=other, type_key="link", data={"title": "X", "url": "https://x.example.com"}, actor=None
+    )
+    header = site.components.get(type="header")
+    image = bio_component_add(
+        site=site,
+        type_key="image",
+        data={"url": "https://cdn.example.com/a.jpg", "alt": "A"},
+        actor=None,
+    )
+    hidden = bio_component_add(
+        site=site, type_key="link", data={"title": "H", "url": "https://h.example.com"}, actor=None
+    )
+    bio_component_update(component=hidden, is_visible=False, actor=None)
+    for path in (
+        "/b/ada/go/00000000-0000-0000-0000-000000000000/",
+        f"/b/ada/go/{other_link.pk}/",  # another page's link
+        f"/b/ada/go/{header.pk}/",  # no URL
+        f"/b/ada/go/{image.pk}/",  # a URL, but not a link
+        f"/b/ada/go/{hidden.pk}/",
+        "/b/ada/go/not-a-uuid/",
+        f"/b/nobody/go/{link.pk}/",
+    ):
+        assert browser.get(path).status_code == 404, path
+    bio_site_unpublish(site=site, actor=None)
+    assert browser.get(f"/b/ada/go/{link.pk}/").status_code == 404
+    assert not Event.objects.filter(kind=Event.CLICK).exists()
+
+
+def test_another_workspace_cannot_serve_the_page_or_its_clicks(alpha, beta, site, link):
+    other = Client(HTTP_HOST=host_of(beta), HTTP_USER_AGENT=BROWSER)
+    Client(HTTP_HOST=host_of(alpha), HTTP_USER_AGENT=BROWSER).get("/b/ada/")  # alpha's cache warm
+    assert other.get("/b/ada/").status_code == 404
+    assert other.get(f"/b/ada/go/{link.pk}/").status_code == 404
+
+
+def test_the_same_slug_in_two_workspaces_serves_each_its_own_page(alpha, beta, site):
+    with tenant_context(beta):
+        beta_site = bio_site_create(name="Beta page", slug="ada", actor=None)
+        bio_component_add(
+            site=beta_site, type_key="heading", data={"text": "Beta own page"}, actor=None
+        )
+        bio_site_publish(site=beta_site, actor=None)
+    alpha_html = Client(HTTP_HOST=host_of(alpha)).get("/b/ada/").content.decode()
+    beta_html = Client(HTTP_HOST=host_of(beta)).get("/b/ada/").content.decode()
+    assert "Ada Lovelace" in alpha_html and "Beta own page" not in alpha_html
+    assert "Beta own page" in beta_html and "Ada Lovelace" not in beta_html
+
+
+class _commit_hooks:
+    """Runs the on-commit hooks registered inside the block (the test never commits)."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        self._connection = connection
+        self._start = len(connection.run_on_commit)
+
+    def __exit__(self, *exc):
+        hooks = self._connection.run_on_commit[self._start :]
+        del self._connection.run_on_commit[self._start :]
+        for _sid, hook, _robust in hooks:
+            hook()
