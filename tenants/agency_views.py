@@ -43,7 +43,7 @@ from tenants.agency_forms import (
     StaffAddForm,
     StaffRoleForm,
 )
-from tenants.agency_pricing import client_pricing, pricing_totals
+from tenants.agency_pricing import client_pricing
 from tenants.agency_selectors import (
     AgencyPermission,
     agency_client_get,
@@ -56,6 +56,7 @@ from tenants.agency_selectors import (
     agency_membership_get,
     agency_price_terms,
     agency_prices_by_plan,
+    agency_pricing_summary,
     agency_staff_for_agency,
     agency_staff_member_get,
     wholesale_per_feature_by_plan,
@@ -534,21 +535,17 @@ def snapshot_delete(request, snapshot_id):
 @agency_view(AgencyPermission.BILLING_VIEW)
 def billing(request):
     agency = request.agency
-    lines = agency_wholesale_statement(agency=agency)
-    currency = lines[0].amount.currency if lines else "usd"
-    total = Money.zero(currency)
-    for line in lines:
-        total += line.amount
-    rows = agency_client_rows(agency=agency, clients=agency_clients(agency=agency))
+    # The statement's total is the clients' summed wholesale cost.
+    _, totals = agency_pricing_summary(agency=agency)
     return render(
         request,
         "agencies/billing.html",
         _context(
             request,
             active="billing",
-            lines=lines,
-            total=total,
-            totals=pricing_totals([row.pricing for row in rows], currency=currency),
+            lines=agency_wholesale_statement(agency=agency),
+            total=totals.cost,
+            totals=totals,
             invoices=agency_invoices_for_agency(agency=agency),
         ),
     )
