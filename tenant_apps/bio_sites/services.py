@@ -20,9 +20,30 @@ from tenant_apps.bio_sites.errors import (
 )
 from tenant_apps.bio_sites.models import BioComponent, BioSite
 from tenant_apps.bio_sites.page_cache import page_cache_invalidate
+from tenant_apps.bio_sites.themes import THEMES
 from tenants.css_sanitizer import CssSanitizeError, css_sanitize
 
 _UNSET = object()
+
+# First path segments the workspace host already uses: a bio site at /<slug>/ must not
+# shadow them (config/urls_tenant.py and Wagtail's own prefixes).
+RESERVED_SLUGS = frozenset(
+    {
+        "accounts",
+        "admin",
+        "api",
+        "b",
+        "brand",
+        "cms",
+        "dashboard",
+        "documents",
+        "join",
+        "media",
+        "search",
+        "sso",
+        "static",
+    }
+)
 
 
 def _site_locked(site: BioSite) -> BioSite:
@@ -60,6 +81,10 @@ def bio_site_create(*, name: str, slug: str, actor) -> BioSite:
         raise BioSiteInvalidError(
             fields={"slug": ["Use 1 to 60 lowercase letters, numbers, hyphens or underscores."]}
         )
+    if slug in RESERVED_SLUGS:
+        raise BioSiteInvalidError(
+            fields={"slug": [f"“{slug}” is used by the site itself. Choose another address."]}
+        )
     if BioSite.objects.filter(slug=slug).exists():
         raise BioSiteSlugTakenError(
             fields={"slug": ["Another bio site already uses that address."]}
@@ -76,9 +101,25 @@ def bio_site_settings_update(
     seo_title: str | None = None,
     seo_description: str | None = None,
     custom_css: str | None = None,
+    theme: str | None = None,
+    serves_root: bool | None = None,
 ) -> BioSite:
     fields: dict[str, list[str]] = {}
     update_fields = ["updated_at"]
+    if theme is not None:
+        if theme not in THEMES:
+            fields["theme"] = ["Choose one of the listed themes."]
+        site.theme = theme
+        update_fields.append("theme")
+    if serves_root is not None:
+        if serves_root:
+            # One site at the root: taking it moves it from whichever site had it.
+            for previous in BioSite.objects.filter(serves_root=True).exclude(pk=site.pk):
+                previous.serves_root = False
+                previous.save(update_fields=["serves_root", "updated_at"])
+                page_cache_invalidate(slug=previous.slug)
+        site.serves_root = bool(serves_root)
+        update_fields.append("serves_root")
     if name is not None:
         site.name = _site_name_clean(name)
         update_fields.append("name")
