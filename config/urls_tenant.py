@@ -18,6 +18,7 @@ urlpatterns = [
     path("dashboard/", include("tenants.team_urls")),
     path("dashboard/domains/", include("tenants.domain_urls")),
     path("", include("tenants.branding_urls")),  # theme, manifest, icons, branding page
+    path("dashboard/bio/", include("tenant_apps.bio_sites.dashboard_urls")),
     path("dashboard/", include("tenant_apps.dashboard.urls")),
     path("", include("tenant_apps.bio_sites.urls")),  # /b/<slug>/, the public bio pages
     path("api/v1/", workspace_api.urls),

@@ -1,14 +1,16 @@
-"""Reads of bio sites for the public page and its click redirect."""
+"""Reads of bio sites: for the dashboard (authorising) and for the public page and its
+click redirect (published sites only)."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from tenant_apps.bio_sites.components import COMPONENT_TYPES
 from tenant_apps.bio_sites.models import BioComponent, BioSite
+from tenants.roles import Permission, user_allows
 
 # Component types whose whole component is one outbound link, kept in `data["url"]`.
 # Only these go through the click redirect, so it can only ever send a visitor to an
@@ -100,3 +102,22 @@ def bio_component_click_target(*, slug: str, component_id) -> tuple[BioSite, Bio
     if component is None or not component.data.get("url"):
         raise Http404("No such link.")
     return site, component
+
+
+def bio_sites_for_actor(*, actor, search: str = "") -> QuerySet[BioSite]:
+    """The workspace's bio sites, for staff who may view content; none for anyone else."""
+    if not user_allows(user=actor, permission=Permission.CONTENT_VIEW):
+        return BioSite.objects.none()
+    sites = BioSite.objects.all()
+    if search:
+        sites = sites.filter(Q(name__icontains=search) | Q(slug__icontains=search.lower()))
+    return sites.order_by("name")
+
+
+def bio_site_get_for_actor(*, actor, site_id) -> BioSite:
+    """The site `site_id` if `actor` may view content here; 404 otherwise (never 403, so
+    ids cannot be probed)."""
+    site = bio_sites_for_actor(actor=actor).filter(pk=site_id).first()
+    if site is None:
+        raise Http404("No such bio site.")
+    return site

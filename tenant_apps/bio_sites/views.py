@@ -12,7 +12,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -20,6 +19,7 @@ from shared_apps.platform.services import client_address
 from tenant_apps.analytics.models import Event
 from tenant_apps.analytics.services import event_record, user_agent_is_bot
 from tenant_apps.bio_sites import page_cache, selectors
+from tenant_apps.bio_sites.rendering import bio_page_html
 from tenant_apps.bio_sites.tasks import bio_page_view_record_task
 from tenants.task_routing import enqueue_on_commit
 
@@ -30,18 +30,7 @@ _RECORDED_META = ("HTTP_USER_AGENT", "HTTP_REFERER")
 def _page_render(request, slug: str) -> tuple[str, str, int]:
     site = selectors.bio_site_published_get(slug=slug)
     components, next_change = selectors.bio_site_public_components(site=site)
-    html = render_to_string(
-        "bio_sites/page.html",
-        {
-            "site": site,
-            "components": components,
-            # The page is shared by every visitor: nobody's CSRF token or flash
-            # messages may end up in it.
-            "csrf_token": "",
-            "messages": (),
-        },
-        request=request,
-    )
+    html = bio_page_html(request=request, site=site, components=components)
     timeout = page_cache.PAGE_TIMEOUT_SECONDS
     if next_change is not None:
         timeout = max(1, min(timeout, int((next_change - timezone.now()).total_seconds()) + 1))
