@@ -91,6 +91,7 @@ def build_api(*, title: str, namespace: str, description: str, routers: dict) ->
 # Each app's api.py owns its routers; this is the one place they are mounted.
 from shared_apps.accounts import api as accounts_api  # noqa: E402
 from shared_apps.billing import api as billing_api  # noqa: E402
+from tenant_apps.bio_sites import api as bio_sites_api  # noqa: E402
 from tenants import api as tenants_api  # noqa: E402
 
 workspace_api = build_api(
@@ -101,6 +102,7 @@ workspace_api = build_api(
         "/workspace": tenants_api.workspace_router,
         "/me": accounts_api.workspace_router,
         "/billing": billing_api.workspace_router,
+        "/bio": bio_sites_api.router,
     },
 )
 platform_api = build_api(

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import workspace_api
 from config.views import page_not_found
+from tenant_apps.bio_sites import routing as bio_routing
 
 urlpatterns = [
     path("accounts/", include("shared_apps.accounts.urls")),
@@ -37,7 +38,12 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # A published bio site at the root or at /<slug>/, else Wagtail's page there.
+    path("", bio_routing.bio_root, name="bio_root"),
+    path("<slug:slug>/", bio_routing.bio_slug_or_page, name="bio_slug"),
+    path("", include(wagtail_urls)),
+]
 
 handler404 = "config.views.page_not_found"
 handler403 = "config.views.permission_denied"

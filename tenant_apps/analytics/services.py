@@ -9,8 +9,10 @@ gone nobody, us included, can link yesterday's hashes to an address or to today'
 import datetime
 import hashlib
 import json
+import logging
 import re
 import secrets
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -23,6 +25,11 @@ from shared_apps.platform.services import client_address
 from tenant_apps.analytics.models import Event
 
 METADATA_MAX_BYTES = 2048
+# The file Django's GeoIP2 looks for when GEOIP_PATH is a folder (unless GEOIP_COUNTRY
+# names another).
+GEOIP_COUNTRY_FILE = "GeoLite2-Country.mmdb"
+
+logger = logging.getLogger(__name__)
 
 # Crawlers, link-preview fetchers, headless browsers, monitors and scripting clients.
 # "bot" alone covers Googlebot, bingbot, Slackbot, Twitterbot, Discordbot, TelegramBot...
@@ -89,12 +96,63 @@ def _referrer_host(request: HttpRequest) -> str:
     return host.removeprefix("www.")[:255]
 
 
-def _country(request: HttpRequest) -> str:
-    header = settings.ANALYTICS_COUNTRY_HEADER
-    country = request.META.get(header, "").strip().upper()
+def _country_code(value: str | None) -> str:
+    country = (value or "").strip().upper()
     if _COUNTRY_RE.match(country) and country not in _NOT_COUNTRIES:
         return country
     return ""
+
+
+# Opened GeoIP readers by configured location; None records "no usable database there",
+# so a deployment without one checks the disk once per process, not once per visit.
+_geoip_readers: dict[str, object | None] = {}
+
+
+def _geoip_open(location: Path):
+    name = getattr(settings, "GEOIP_COUNTRY", GEOIP_COUNTRY_FILE)
+    path = location / name if location.is_dir() else location
+    if not path.is_file():
+        return None
+    try:
+        # Optional: only deployments that ship a database install geoip2.
+        import geoip2.database
+    except ImportError:
+        return None
+    try:
+        return geoip2.database.Reader(str(path))
+    # maxminddb's InvalidDatabaseError is a RuntimeError.
+    except (OSError, ValueError, RuntimeError):
+        logger.warning("The GeoIP database at %s could not be opened.", path)
+        return None
+
+
+def _geoip_reader():
+    location = getattr(settings, "GEOIP_PATH", None)
+    if not location:
+        return None
+    key = str(location)
+    if key not in _geoip_readers:
+        _geoip_readers[key] = _geoip_open(Path(location))
+    return _geoip_readers[key]
+
+
+def _country(request: HttpRequest) -> str:
+    """The proxy's country header when it gives one, else a lookup of the client address
+    in a local GeoLite2 Country database (settings.GEOIP_PATH, Django's GeoIP2 setting:
+    the file or its folder) when one is installed, else "" (unknown)."""
+    country = _country_code(request.META.get(settings.ANALYTICS_COUNTRY_HEADER))
+    if country:
+        return country
+    reader = _geoip_reader()
+    address = client_address(request)
+    if reader is None or not address:
+        return ""
+    try:
+        return _country_code(reader.country(address).country.iso_code)
+    # Unknown or private addresses raise geoip2's AddressNotFoundError, malformed ones
+    # ValueError: either way the country is unknown, and a visit is never refused for it.
+    except Exception:
+        return ""
 
 
 def event_record(

@@ -1,3 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from tenant_apps.bio_sites import analytics_views
+
+urlpatterns = [
+    path("<uuid:site_id>/analytics/", analytics_views.analytics_page, name="analytics"),
+    path("<uuid:site_id>/analytics.csv", analytics_views.analytics_csv, name="analytics_csv"),
+]
+
+# One route per format: site_qr_png, site_qr_svg, link_qr_png, link_qr_svg.
+for _fmt in analytics_views.QR_CONTENT_TYPES:
+    urlpatterns += [
+        path(
+            f"<uuid:site_id>/qr.{_fmt}",
+            analytics_views.site_qr,
+            {"fmt": _fmt},
+            name=f"site_qr_{_fmt}",
+        ),
+        path(
+            f"<uuid:site_id>/qr/<uuid:component_id>.{_fmt}",
+            analytics_views.link_qr,
+            {"fmt": _fmt},
+            name=f"link_qr_{_fmt}",
+        ),
+    ]

@@ -6,6 +6,10 @@ prefixes the schema, so two workspaces with the same slug never share an entry.
 Each site has a version token; a page is stored under (slug, version). Invalidating a
 site replaces its token after the writing transaction commits, so a render that read
 the old rows can only ever be stored under the old token, which nobody reads again.
+
+A page with a running A/B test stores, with its HTML (the control's), the test's plan
+(experiment_selectors.ExperimentPlan); every other variant's HTML is stored under
+(slug, version, variant id), so starting, ending or editing a test retires them all.
 """
 
 import uuid
@@ -24,6 +28,10 @@ def _version_key(slug: str) -> str:
 
 def page_cache_key(*, slug: str, version: str) -> str:
     return f"bio:page:{slug}:{version}"
+
+
+def variant_cache_key(*, slug: str, version: str, variant_id: str) -> str:
+    return f"bio:page:{slug}:{version}:{variant_id}"
 
 
 def page_cache_version(*, slug: str) -> str:

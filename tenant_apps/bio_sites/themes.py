@@ -53,7 +53,7 @@ _THEMES = [
     Theme(
         "brand",
         "Your brand",
-        background="var(--brand-background, #ffffff)",
+        background="var(--brand-bg, #ffffff)",
         text="var(--brand-text, #111111)",
         muted="color-mix(in srgb, var(--brand-text, #111111) 70%, transparent)",
         button="var(--brand-primary, #222222)",
@@ -61,7 +61,7 @@ _THEMES = [
         surface="color-mix(in srgb, var(--brand-text, #111111) 6%, transparent)",
         radius="var(--brand-radius, .75rem)",
         font="var(--brand-font, system-ui, sans-serif)",
-        swatch=("var(--brand-primary, #222)", "var(--brand-background, #fff)"),
+        swatch=("var(--brand-primary, #222)", "var(--brand-bg, #fff)"),
     ),
     Theme(
         "classic",
@@ -156,8 +156,10 @@ _THEMES = [
         background="#0a0a0f",
         text="#f5f5ff",
         muted="#9a9ab8",
-        button="#0a0a0f",
-        button_text="#39ff88",
+        # Outline buttons are drawn in `button` (border and label) and fill with it on
+        # hover, with `button_text` on top.
+        button="#39ff88",
+        button_text="#0a0a0f",
         button_style="outline",
         radius=".5rem",
         surface="rgba(57,255,136,.06)",

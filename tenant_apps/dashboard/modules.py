@@ -25,6 +25,7 @@ class Module:
 MODULES = [
     Module("home", "Overview", "/dashboard/", "home"),
     Module("pages", "Pages", "/cms/", "pages", Permission.CONTENT_EDIT, feature="pages"),
+    Module("bio", "Bio sites", "/dashboard/bio/", "link", Permission.CONTENT_VIEW, "bio_sites"),
     Module("team", "Team", "/dashboard/team/", "users", Permission.TEAM_VIEW, "team_seats"),
     Module("audit", "Audit log", "/dashboard/audit/", "settings", Permission.AUDIT_VIEW),
     Module(

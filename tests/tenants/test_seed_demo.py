@@ -5,6 +5,7 @@ from django_tenants.utils import tenant_context
 
 from cms.models import HomePage
 from shared_apps.accounts.models import User
+from tenant_apps.bio_sites.models import BioSite
 from tenants.models import Agency, AgencyMembership, Domain, Membership, Workspace
 from tenants.white_label import workspace_is_white_label
 
@@ -42,5 +43,10 @@ def test_seed_demo_builds_the_demo_and_is_idempotent(db, capsys):
             assert {"about", "contact", "launch", "blog", "terms", "privacy"} <= set(
                 HomePage.objects.get().get_children().values_list("slug", flat=True)
             )
+            # One demo bio page each, published, made once however often the seed runs.
+            bio = BioSite.objects.get()
+            assert bio.slug == "links" and bio.is_published
+            assert bio.components.count() >= 8
+    assert "/b/links/" in first
     assert agency.hosts.get().host in first
     assert "nora@northwind.test" in first

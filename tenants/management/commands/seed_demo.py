@@ -10,6 +10,7 @@ from shared_apps.accounts.services import user_sign_up
 from shared_apps.billing.models import Subscription, WorkspaceFeature
 from shared_apps.billing.selectors import plan_free
 from shared_apps.billing.services import workspace_plan_change
+from tenant_apps.bio_sites.demo import DEMO_SLUG, demo_bio_site_create
 from tenants.agency_selectors import agency_dashboard_url
 from tenants.agency_services import agency_demo_create
 from tenants.branding_services import agency_branding_update
@@ -103,6 +104,7 @@ class Command(BaseCommand):
                 # Crosses schemas: each site's sample pages live in its own schema.
                 with tenant_context(workspace):
                     demo_pages_create()
+                    demo_bio_site_create(name=workspace.name)
         self._print_summary(platform_owner, workspace_owner, workspaces, agency)
 
     def _identity(self, email, first_name, last_name, superuser=False) -> User:
@@ -176,6 +178,8 @@ class Command(BaseCommand):
                 url = absolute_url(host=domain.domain)
                 line(f"  {'':<14} {url} (custom host, redirects to the primary)")
             line(f"  {'':<14} {workspace_url(workspace=workspace, path='/api/v1/docs')}")
+            bio_url = workspace_url(workspace=workspace, path=f"/b/{DEMO_SLUG}/")
+            line(f"  {'':<14} {bio_url} (link-in-bio page)")
         agency_url = agency_dashboard_url(agency=agency)
         line(f"  {agency.name:<14} {agency_url} (an agency's own dashboard host)")
         for client in agency.workspaces.all():

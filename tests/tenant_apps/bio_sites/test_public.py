@@ -270,3 +270,146 @@ class _commit_hooks:
         del self._connection.run_on_commit[self._start :]
         for _sid, hook, _robust in hooks:
             hook()
+
+
+def _location(response) -> str:
+    assert response.status_code == 302, response.status_code
+    return response["Location"]
+
+
+def test_every_item_of_a_list_component_is_tracked_by_its_index(browser, site):
+    group = bio_component_add(
+        site=site,
+        type_key="link_group",
+        data={
+            "title": "Resources",
+            "links": [
+                {"title": "Blog", "url": "https://example.com/blog"},
+                {"title": "Shop", "url": "https://example.com/shop"},
+            ],
+        },
+        actor=None,
+    )
+    social = bio_component_add(
+        site=site,
+        type_key="social_icons",
+        data={"items": [{"network": "github", "url": "https://github.com/ada"}]},
+        actor=None,
+    )
+    html = browser.get("/b/ada/").content.decode()
+    assert f'href="/b/ada/go/{group.pk}/0/"' in html and f'href="/b/ada/go/{group.pk}/1/"' in html
+    assert f'href="/b/ada/go/{social.pk}/0/"' in html
+    assert "https://example.com/blog" not in html and "https://github.com/ada" not in html
+
+    assert _location(browser.get(f"/b/ada/go/{group.pk}/1/?utm_source=ig")) == (
+        "https://example.com/shop?utm_source=ig"
+    )
+    assert _location(browser.get(f"/b/ada/go/{social.pk}/0/")) == "https://github.com/ada"
+    clicks = Event.objects.filter(kind=Event.CLICK).order_by("id")
+    assert [e.metadata for e in clicks] == [
+        {"target": str(group.pk), "item": 1},
+        {"target": str(social.pk), "item": 0},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("type_key", "data", "item", "target"),
+    [
+        (
+            "product_grid",
+            {"products": [{"title": "Mug", "url": "https://shop.example.com/mug"}]},
+            0,
+            "https://shop.example.com/mug",
+        ),
+        (
+            "app_store_badges",
+            {"google_play_url": "https://play.google.com/store/apps/details?id=x.y"},
+            1,
+            "https://play.google.com/store/apps/details?id=x.y",
+        ),
+        (
+            "podcast",
+            {
+                "title": "Engines",
+                "feed_url": "https://pod.example.com/feed.xml",
+                "links": [{"platform": "spotify", "url": "https://open.spotify.com/show/abc"}],
+            },
+            1,
+            "https://pod.example.com/feed.xml",
+        ),
+        (
+            "file_download",
+            {"title": "Pack", "file_url": "https://cdn.example.com/p.zip", "file_name": "p.zip"},
+            None,
+            "https://cdn.example.com/p.zip",
+        ),
+        ("whatsapp", {"phone": "+447700900123"}, None, "https://wa.me/447700900123"),
+        ("telegram", {"username": "ada_lovelace"}, None, "https://t.me/ada_lovelace"),
+        (
+            "github_repo",
+            {"owner": "django", "repo": "django"},
+            None,
+            "https://github.com/django/django",
+        ),
+        (
+            "image",
+            {
+                "url": "https://cdn.example.com/a.jpg",
+                "alt": "A",
+                "link_url": "https://a.example.com",
+            },
+            None,
+            "https://a.example.com",
+        ),
+    ],
+)
+def test_outbound_links_of_every_kind_go_through_the_redirect(
+    browser, site, type_key, data, item, target
+):
+    component = bio_component_add(site=site, type_key=type_key, data=data, actor=None)
+    path = f"/b/ada/go/{component.pk}/" + ("" if item is None else f"{item}/")
+
+    html = browser.get("/b/ada/").content.decode()
+
+    assert f'href="{path}"' in html
+    assert _location(browser.get(path)) == target
+    event = Event.objects.get(kind=Event.CLICK)
+    expected = {"target": str(component.pk)}
+    if item is not None:
+        expected["item"] = item
+    assert event.metadata == expected
+
+
+def test_item_indexes_are_checked(browser, site, link):
+    group = bio_component_add(
+        site=site,
+        type_key="link_group",
+        data={"title": "R", "links": [{"title": "Blog", "url": "https://example.com/blog"}]},
+        actor=None,
+    )
+    badges = bio_component_add(
+        site=site,
+        type_key="app_store_badges",
+        data={"app_store_url": "https://apps.apple.com/app/id1"},
+        actor=None,
+    )
+    for path in (
+        f"/b/ada/go/{group.pk}/1/",  # out of range
+        f"/b/ada/go/{group.pk}/",  # a list needs its index
+        f"/b/ada/go/{group.pk}/-1/",
+        f"/b/ada/go/{badges.pk}/1/",  # an empty slot
+        f"/b/ada/go/{link.pk}/0/",  # a one-link component takes no index
+    ):
+        assert browser.get(path).status_code == 404, path
+    assert not Event.objects.filter(kind=Event.CLICK).exists()
+
+
+def test_mail_links_stay_direct(browser, site):
+    bio_component_add(
+        site=site,
+        type_key="email_link",
+        data={"label": "Mail", "email": "hi@example.com"},
+        actor=None,
+    )
+
+    assert 'href="mailto:hi@example.com"' in browser.get("/b/ada/").content.decode()

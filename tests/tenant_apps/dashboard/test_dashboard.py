@@ -64,4 +64,4 @@ def test_navigation_follows_the_role(alpha):
 
     response = client_for_member(viewer, alpha).get("/dashboard/", HTTP_HOST=host_of(alpha))
 
-    assert [module.key for module in response.context["modules"]] == ["home", "team", "site"]
+    assert [module.key for module in response.context["modules"]] == ["home", "bio", "team", "site"]

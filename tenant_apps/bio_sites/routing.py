@@ -1,0 +1,99 @@
+"""Which bio sites answer at the workspace's root (/) and at /<slug>/, and the views that
+serve them there, falling through to Wagtail's page serving otherwise.
+
+Both paths belong to Wagtail as well, so every page request of the workspace's site
+asks this first: the answer is a small map (published slugs, the root slug) kept in the
+tenant-scoped cache, so a warm visit costs two cache reads and no query. The map is
+stored under a version token (as page_cache does), and the token is replaced after any
+BioSite write commits: a map built from rows read before the write can then only be
+stored under the old token, which nobody reads again.
+
+The token is bumped from post_save / post_delete receivers (connected in apps.py)
+rather than from the services, because it is cache bookkeeping that must follow every
+way a site changes (publish, rename, root, delete, restore from a revision).
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from wagtail.views import serve as wagtail_serve
+
+from tenant_apps.bio_sites.models import BioSite
+from tenant_apps.bio_sites.services import RESERVED_SLUGS
+from tenant_apps.bio_sites.views import bio_page
+
+_VERSION_KEY = "bio:routes-version"
+# An upper bound only: the map is replaced whenever a site changes.
+ROUTES_TIMEOUT_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class BioRoutes:
+    published_slugs: frozenset[str]
+    root_slug: str | None
+
+
+def _routes_key(version: str) -> str:
+    return f"bio:routes:{version}"
+
+
+def _version() -> str:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        # `add` so concurrent first visits agree on one token.
+        cache.add(_VERSION_KEY, version, timeout=None)
+        version = cache.get(_VERSION_KEY) or version
+    return version
+
+
+def bio_routes() -> BioRoutes:
+    """The published slugs and the published root site's slug of the current workspace."""
+    key = _routes_key(_version())
+    routes = cache.get(key)
+    if routes is None:
+        rows = BioSite.objects.filter(is_published=True).values_list("slug", "serves_root")
+        slugs, root = set(), None
+        for slug, serves_root in rows:
+            slugs.add(slug)
+            if serves_root:
+                root = slug
+        routes = BioRoutes(published_slugs=frozenset(slugs), root_slug=root)
+        cache.set(key, routes, timeout=ROUTES_TIMEOUT_SECONDS)
+    return routes
+
+
+def bio_routes_invalidate() -> None:
+    """Retire the map once the current transaction commits."""
+    transaction.on_commit(lambda: cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def bio_site_changed(sender, **kwargs) -> None:
+    """post_save / post_delete receiver for BioSite (connected in apps.py)."""
+    bio_routes_invalidate()
+
+
+def bio_root(request):
+    """The workspace's root: its published root bio site, else its Wagtail home page."""
+    root_slug = bio_routes().root_slug
+    if root_slug is None:
+        return wagtail_serve(request, "")
+    return bio_page(request, slug=root_slug)
+
+
+def bio_slug_or_page(request, slug: str):
+    """/<slug>/: the published bio site at `slug`, else the Wagtail page at that path.
+
+    Reserved slugs (paths the site itself uses) never reach the map: no site can hold
+    one, and asking would only cost a cache read.
+    """
+    if slug not in RESERVED_SLUGS and slug in bio_routes().published_slugs:
+        return bio_page(request, slug=slug)
+    return wagtail_serve(request, f"{slug}/")
+
+
+def bio_site_path(site: BioSite) -> str:
+    """Where the site's page lives: the root for the root site, else /b/<slug>/."""
+    return "/" if site.serves_root else f"/b/{site.slug}/"
