@@ -28,3 +28,20 @@ def enqueue_in_workspace(task, /, *, workspace, **kwargs) -> None:
             task.delay(**kwargs)
 
     transaction.on_commit(send)
+
+
+def enqueue_in_schemas(task, /, *, schema_names, **kwargs) -> int:
+    """Send `task` now, once in each workspace schema named; names that are not (or no
+    longer) a workspace's are skipped. Returns how many were sent."""
+    # Crosses schemas: a control-plane dispatcher (beat) fans work out to workspaces.
+    from tenants.models import Workspace
+
+    known = Workspace.objects.filter(schema_name__in=list(schema_names)).values_list(
+        "schema_name", flat=True
+    )
+    sent = 0
+    for schema_name in known:
+        with schema_context(schema_name):
+            task.delay(**kwargs)
+        sent += 1
+    return sent

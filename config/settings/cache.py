@@ -10,7 +10,7 @@ CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", env_str("RELEASE", "mewayz"))
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",

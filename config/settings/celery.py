@@ -47,4 +47,11 @@ CELERY_BEAT_SCHEDULE["billing-agency-invoices"] = {
     "task": "shared_apps.billing.tasks.agency_invoices_issue",
     "schedule": crontab(minute=30, hour=2, day_of_month=1),
 }
+# Analytics (tenant_apps.analytics): events deferred by pages served from the cache are
+# written every few seconds, so dashboards lag visits by about this much.
+ANALYTICS_DEFERRED_INTERVAL = timedelta(seconds=10)
+CELERY_BEAT_SCHEDULE["analytics-deferred-record"] = {
+    "task": "tenant_apps.analytics.tasks.analytics_deferred_dispatch",
+    "schedule": ANALYTICS_DEFERRED_INTERVAL,
+}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")

@@ -8,6 +8,10 @@ class BioSitesConfig(AppConfig):
     # A bio site and its components are what a workspace template is made of; they hold
     # no visitor or customer data (clicks and views live in tenant_apps/analytics).
     snapshot_content_models = ("bio_sites.BioSite", "bio_sites.BioComponent")
+    # Page views are deferred before the page knows its site (views.bio_page).
+    analytics_deferred_resolvers = {
+        "bio_page_view": "tenant_apps.bio_sites.visits.bio_page_views_resolve"
+    }
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

@@ -17,8 +17,8 @@ from django.http import Http404
 
 from tenant_apps.analytics.models import Event
 from tenant_apps.bio_sites.ab_stats import two_proportion_test
-from tenant_apps.bio_sites.models import BioExperiment, BioSite, BioVariant
-from tenant_apps.bio_sites.selectors import PublicComponent
+from tenant_apps.bio_sites.models import BioComponent, BioExperiment, BioSite, BioVariant
+from tenant_apps.bio_sites.selectors import PublicComponent, component_link_targets
 
 # Below this many visitors in a variant (or its control) the normal approximation behind
 # the z-test is too rough, and early p-values swing wildly: no verdict is given.
@@ -250,6 +250,22 @@ def variant_public_components(
             component = replace(component, data={**component.data, **override})
         shown.append(component)
     return shown
+
+
+def variant_link_target(
+    *, site: BioSite, variant_id: str, component: BioComponent, item: int | None
+) -> str | None:
+    """Where a click on `component` (its item `item`) goes for a visitor shown
+    `variant_id`, when that variant changes the component; None to use the page's own
+    address. The override was validated against the component's type when the test was
+    made, so the address is as safe as a stored one."""
+    variant = variant_running_get(site=site, variant_id=variant_id)
+    override = variant.component_overrides.get(str(component.pk)) if variant else None
+    if not override:
+        return None
+    targets = component_link_targets(type_key=component.type, data={**component.data, **override})
+    index = item or 0
+    return targets[index] if index < len(targets) else None
 
 
 def plan_variant_for_visitor(*, plan: ExperimentPlan, visitor_id: str) -> tuple[str, bool]:

@@ -1,10 +1,11 @@
 """The public bio page and its click redirect.
 
-The page is the most-served page of a workspace, so a cached visit touches no database:
-the HTML and the site id come from the tenant-scoped cache, and the page view is handed
-to a Celery task (a Redis write) after the response is built. A task rather than a
-Redis buffer because it needs nothing new: no flush job, and the recorder it runs is
-the same one the click redirect uses. Bots are filtered before anything is queued.
+The page is the most-served page of a workspace, so a cached visit touches no database
+and makes one Redis round trip of its own: a pipeline that reads the page (with its
+version token) from the tenant-scoped cache and defers the page view (a list push that
+the beat drains into the one recorder every few seconds; visits.py resolves the slug
+and visitor then). A Celery task per view, the first design, cost more CPU than a whole
+bare Django request (bench/bio_page.py). Bots are filtered before anything is deferred.
 
 A/B tests keep that property. The running test's plan is cached with the page; a
 visitor carries a random id in a first-party cookie, and a hash of that id and the test
@@ -17,24 +18,22 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from shared_apps.platform.services import client_address
 from tenant_apps.analytics.models import Event
-from tenant_apps.analytics.services import event_record, user_agent_is_bot
-from tenant_apps.bio_sites import experiment_selectors, page_cache, selectors
+from tenant_apps.analytics.services import (
+    event_deferred_capture,
+    event_deferred_push,
+    event_record,
+    user_agent_is_bot,
+)
+from tenant_apps.bio_sites import experiment_selectors, page_cache, selectors, visits
 from tenant_apps.bio_sites.experiment_selectors import ExperimentPlan
 from tenant_apps.bio_sites.rendering import bio_page_html
-from tenant_apps.bio_sites.tasks import bio_page_view_record_task
-from tenants.task_routing import enqueue_on_commit
-
-# What the recorder reads from a request; nothing else of the visit is queued.
-_RECORDED_META = ("HTTP_USER_AGENT", "HTTP_REFERER")
 
 # The visitor id of A/B tests: random, meaningless outside this workspace's host, and
 # set only on pages that run a test. The name is neutral (white label).
@@ -81,40 +80,41 @@ def _visitor_id(request) -> str | None:
     return value if _VISITOR_ID_RE.match(value) else None
 
 
-def _page_view_enqueue(request, site_id: str, variant_id: str) -> None:
-    meta = {key: request.META[key] for key in _RECORDED_META if key in request.META}
-    # The address goes through the broker only to be hashed by the recorder; it is
-    # never stored (tenant_apps.analytics.services).
-    meta["REMOTE_ADDR"] = client_address(request) or ""
-    country_header = settings.ANALYTICS_COUNTRY_HEADER
-    if country_header in request.META:
-        meta[country_header] = request.META[country_header]
-    query = urlencode({k: v for k, v in request.GET.items() if k.startswith("utm_")})
-    enqueue_on_commit(
-        bio_page_view_record_task, site_id=site_id, meta=meta, query=query, variant=variant_id
-    )
-
-
 @require_safe
 def bio_page(request, slug: str):
-    version = page_cache.page_cache_version(slug=slug)
-    key = page_cache.page_cache_key(slug=slug, version=version)
-    cached = cache.get(key)
+    is_bot = user_agent_is_bot(request.META.get("HTTP_USER_AGENT", ""))
+    visitor_id = _visitor_id(request)
+    new_visitor_id = None
+    if visitor_id is None and not is_bot:
+        # Only ever sent as a cookie when the page runs a test (below).
+        visitor_id = new_visitor_id = secrets.token_urlsafe(16)
+
+    # The page view is deferred in the round trip that reads the page (visits.py turns
+    # the slug and visitor into the site and variant when it is drained).
+    record = None
+    if request.method == "GET" and not is_bot:
+        record = event_deferred_capture(
+            request=request,
+            kind=Event.PAGE_VIEW,
+            subject_type=visits.SUBJECT_TYPE,
+            resolver="bio_page_view",
+            ref={"slug": slug, "visitor": visitor_id},
+        )
+    version, cached = page_cache.page_cache_read(
+        slug=slug,
+        then=(lambda pipeline: event_deferred_push(pipeline, record)) if record else None,
+    )
     if cached is None:
         site_id, html, plan, timeout = _page_render(request, slug)
-        cache.set(key, (site_id, html, plan), timeout=timeout)
+        page_cache.page_cache_store(
+            slug=slug, version=version, entry=(site_id, html, plan), timeout=timeout
+        )
     else:
         site_id, html, plan = cached
 
-    is_bot = user_agent_is_bot(request.META.get("HTTP_USER_AGENT", ""))
-    variant_id = ""
-    new_visitor_id = None
     # Crawlers see the control and get no cookie: what search engines index is the
     # page as its owner made it.
     if plan is not None and not is_bot:
-        visitor_id = _visitor_id(request)
-        if visitor_id is None:
-            visitor_id = new_visitor_id = secrets.token_urlsafe(16)
         variant_id, is_control = experiment_selectors.plan_variant_for_visitor(
             plan=plan, visitor_id=visitor_id
         )
@@ -128,9 +128,7 @@ def bio_page(request, slug: str):
                 if rendered is not None:
                     variant_html, timeout = rendered
                     cache.set(variant_key, variant_html, timeout=timeout)
-            if variant_html is None:
-                variant_id = ""
-            else:
+            if variant_html is not None:
                 html = variant_html
 
     response = HttpResponse(html)
@@ -138,17 +136,15 @@ def bio_page(request, slug: str):
         # The same URL answers differently per visitor: no shared cache may keep it.
         patch_cache_control(response, private=True)
         patch_vary_headers(response, ["Cookie"])
-    if new_visitor_id is not None:
-        response.set_cookie(
-            VISITOR_COOKIE,
-            new_visitor_id,
-            max_age=VISITOR_COOKIE_MAX_AGE,
-            secure=request.is_secure(),
-            httponly=True,
-            samesite="Lax",
-        )
-    if request.method == "GET" and not is_bot:
-        _page_view_enqueue(request, site_id, variant_id)
+        if new_visitor_id is not None:
+            response.set_cookie(
+                VISITOR_COOKIE,
+                new_visitor_id,
+                max_age=VISITOR_COOKIE_MAX_AGE,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
     return response
 
 
@@ -184,12 +180,21 @@ def bio_click(request, slug: str, component_id, item: int | None = None):
     metadata = {"target": str(component.id)}
     if item is not None:
         metadata["item"] = item
+    variant_id = _click_variant(request, site)
+    if variant_id:
+        # A variant that changed this link's address sends its visitors there.
+        url = (
+            experiment_selectors.variant_link_target(
+                site=site, variant_id=variant_id, component=component, item=item
+            )
+            or url
+        )
     event_record(
         request=request,
         kind=Event.CLICK,
         subject_type="bio_site",
         subject_id=str(site.pk),
-        variant=_click_variant(request, site),
+        variant=variant_id,
         metadata=metadata,
     )
     # The target is a validated https address stored in (or built from) that component

@@ -2,7 +2,6 @@
 
 from collections import Counter
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +10,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from tenant_apps.analytics.models import Event
+from tenant_apps.analytics.services import event_deferred_record
 from tenant_apps.bio_sites import page_cache
 from tenant_apps.bio_sites.experiment_selectors import (
     experiment_plan_for_site,
@@ -18,7 +18,6 @@ from tenant_apps.bio_sites.experiment_selectors import (
 )
 from tenant_apps.bio_sites.experiment_services import experiment_create, experiment_end
 from tenant_apps.bio_sites.services import bio_component_add, bio_site_create, bio_site_publish
-from tenant_apps.bio_sites.tasks import bio_page_view_record_task
 from tests.helpers import host_of
 
 pytestmark = pytest.mark.django_db
@@ -86,12 +85,6 @@ def _browser(alpha, visitor_id: str | None = None) -> Client:
     if visitor_id:
         client.cookies["bv"] = visitor_id
     return client
-
-
-def _run_tasks_inline():
-    return mock.patch.object(
-        bio_page_view_record_task, "delay", side_effect=lambda **kw: bio_page_view_record_task(**kw)
-    )
 
 
 class _commit_hooks:
@@ -182,13 +175,13 @@ def test_warm_visits_to_every_variant_make_no_queries_and_record_their_variant(
         _browser(alpha, _visitor_in(experiment, "B")),
     )
     control.get("/b/ada/"), sale.get("/b/ada/")  # warms the page, the plan and variant B
+    event_deferred_record()
+    Event.objects.all().delete()  # the warm-up visits
     with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(0):
         assert control.get("/b/ada/").status_code == 200
         assert sale.get("/b/ada/").status_code == 200
-    assert len(callbacks) == 2
-    with _run_tasks_inline():
-        for callback in callbacks:
-            callback()
+    assert callbacks == []
+    assert event_deferred_record() == 2
     variants = _variants(experiment)
     recorded = sorted(
         Event.objects.filter(kind=Event.PAGE_VIEW, subject_id=str(site.pk)).values_list(
@@ -227,12 +220,10 @@ def test_a_click_carries_the_visitors_variant(alpha, site, experiment, link):
     assert clicks == sorted(["", str(variants["A"].pk), str(variants["B"].pk)])
 
 
-def test_a_first_visit_then_click_is_attributed_to_the_variant_shown(
-    alpha, site, experiment, link, django_capture_on_commit_callbacks
-):
+def test_a_first_visit_then_click_is_attributed_to_the_variant_shown(alpha, site, experiment, link):
     browser = _browser(alpha)
-    with _run_tasks_inline(), django_capture_on_commit_callbacks(execute=True):
-        browser.get("/b/ada/")
+    browser.get("/b/ada/")
+    event_deferred_record()
     browser.get(f"/b/ada/go/{link.pk}/")
     view = Event.objects.get(kind=Event.PAGE_VIEW)
     click = Event.objects.get(kind=Event.CLICK)
@@ -309,3 +300,30 @@ def test_another_workspaces_test_on_the_same_slug_never_leaks(alpha, beta, exper
     beta_client.cookies["bv"] = beta_sale
     beta_html = beta_client.get("/b/ada/").content.decode()
     assert "Beta sale" in beta_html and "Shop the sale" not in beta_html
+
+
+def test_a_variant_that_changes_a_links_address_sends_its_visitors_there(alpha, site, link):
+    experiment = experiment_create(
+        site=site,
+        name="Landing page",
+        scope="component",
+        component=link,
+        goal_component=link,
+        variants=[
+            {"name": "Shop", "weight": 50},
+            {
+                "name": "Sale page",
+                "weight": 50,
+                "component_overrides": {str(link.pk): {"url": "https://shop.example.com/sale"}},
+            },
+        ],
+        actor=None,
+    )
+    control = _browser(alpha, _visitor_in(experiment, "A"))
+    variant = _browser(alpha, _visitor_in(experiment, "B"))
+
+    assert control.get(f"/b/ada/go/{link.pk}/")["Location"] == "https://shop.example.com/"
+    assert variant.get(f"/b/ada/go/{link.pk}/")["Location"] == "https://shop.example.com/sale"
+    # Once the test ends without keeping it, everybody goes to the page's own address.
+    experiment_end(experiment=experiment, actor=None)
+    assert variant.get(f"/b/ada/go/{link.pk}/")["Location"] == "https://shop.example.com/"
