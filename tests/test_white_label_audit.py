@@ -149,7 +149,10 @@ def audit_world(django_db_setup, django_db_blocker):
         owner = IdentityFactory(email="owner@audit.test", first_name="Wren")
         enterprise = workspace_provision(name="Brandco", slug="audit-brandco", owner=owner)
         choose(
-            enterprise, "whitelabel", "custom_domain", "pages", plan_code=ENTERPRISE, actor=owner
+            enterprise,
+            *("whitelabel", "custom_domain", "pages", "bio_sites"),
+            plan_code=ENTERPRISE,
+            actor=owner,
         )
         stripe_confirms_payment(enterprise)
         _dress(enterprise, host=ENTERPRISE_HOST, actor=owner, primary="#0f766e")
@@ -446,3 +449,54 @@ def test_a_workspace_without_white_label_shows_the_powered_by_mark(alpha):
     assert b"data-powered-by" in response.content
     with pytest.raises(AssertionError):
         assert_clean("alpha's home", response.content)
+
+
+@pytest.mark.parametrize("host", [ENTERPRISE_HOST, CLIENT_HOST])
+def test_bio_pages_their_editor_and_their_analytics_never_show_the_platform(sites, owner, host):
+    from tenant_apps.bio_sites.demo import demo_bio_site_create
+    from tenant_apps.bio_sites.experiment_services import experiment_create
+
+    workspace = sites[host]
+    auditor = Auditor()
+    with tenant_context(workspace):
+        site = demo_bio_site_create(name=workspace.name)
+        components = {c.type: c for c in site.components.all()}
+        link, signup = components["link"], components["email_signup"]
+        experiment = experiment_create(
+            site=site,
+            name="Wording",
+            scope="site",
+            goal_component=link,
+            variants=[
+                {"name": "Original", "weight": 50},
+                {"name": "Sunset", "weight": 50, "theme": "sunset"},
+            ],
+            actor=None,
+        )
+
+    visitor = Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Mobile Safari/604.1")
+    for path in ("/b/links/", "/links/", "/b/nobody/"):
+        auditor.get(visitor, host, path, expect=(200, 404))
+    auditor.get(visitor, host, f"/b/links/go/{link.pk}/", expect=(302,))
+    auditor.post(visitor, host, f"/b/links/submit/{signup.pk}/", {"email": "x"}, expect=(422,))
+    # The A/B cookie is the site's own, with a neutral name (the auditor checked the
+    # Set-Cookie headers like every other header).
+    assert "bv" in visitor.cookies
+
+    staff = client_for_member(owner, workspace)
+    base = f"/dashboard/bio/{site.pk}"
+    for path in (
+        "/dashboard/bio/",
+        f"{base}/",
+        f"{base}/settings/",
+        f"{base}/components/{link.pk}/",
+        f"{base}/analytics/",
+        f"{base}/analytics.csv",
+        f"{base}/qr.svg",
+        f"{base}/experiments/",
+        f"{base}/experiments/new/",
+        f"{base}/experiments/{experiment.pk}/",
+        f"{base}/submissions/",
+        f"{base}/submissions.csv",
+    ):
+        auditor.get(staff, host, path)

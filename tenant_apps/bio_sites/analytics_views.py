@@ -4,7 +4,6 @@ Everyone who may view content (viewer and up) sees them; the numbers come from
 analytics_selectors.bio_site_analytics, and the codes from qr.py.
 """
 
-import csv
 import datetime
 import hashlib
 import math
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
+from config.csv_export import csv_response
 from shared_apps.billing.gate import feature_required
 from tenant_apps.bio_sites import qr, selectors
 from tenant_apps.bio_sites.analytics_selectors import (
@@ -33,10 +33,6 @@ TEMPLATE = "bio_sites/dashboard/analytics.html"
 # cache is plenty (never in a shared cache: the dashboard is signed-in only).
 QR_MAX_AGE_SECONDS = 3600
 QR_CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
-# Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV
-# injection"); tab and carriage return too, as some strip them first.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 _COUNTRY_NAMES = {
     "AE": "United Arab Emirates", "AR": "Argentina", "AT": "Austria", "AU": "Australia",
     "BD": "Bangladesh", "BE": "Belgium", "BR": "Brazil", "CA": "Canada", "CH": "Switzerland",
@@ -199,12 +195,6 @@ def analytics_page(request, site_id):
 # --- the CSV export -------------------------------------------------------------------
 
 
-def _cell(value) -> str | int:
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def _percent(ratio: float) -> str:
     return f"{ratio * 100:.1f}"
 
@@ -252,11 +242,6 @@ def _csv_rows(data: BioSiteAnalytics):
         yield from ([value, n] for value, n in pairs)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @workspace_permission_required(Permission.CONTENT_VIEW)
 @feature_required("bio_sites")
 @require_safe
@@ -267,13 +252,8 @@ def analytics_csv(request, site_id):
     except AnalyticsRangeInvalidError as error:
         return _page(request, site, error=error, status=error.status)
     data = bio_site_analytics(site=site, start=start, end=end)
-    writer = csv.writer(_Echo())
-    body = "".join(writer.writerow([_cell(v) for v in row]) for row in _csv_rows(data))
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     filename = f"{site.slug}-analytics-{start.isoformat()}-to-{end.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return csv_response(_csv_rows(data), filename=filename)
 
 
 # --- QR codes -------------------------------------------------------------------------

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("tenant_apps.bio_sites.editor_urls")),
     path("", include("tenant_apps.bio_sites.analytics_urls")),
     path("", include("tenant_apps.bio_sites.experiment_urls")),
+    path("", include("tenant_apps.bio_sites.submission_urls")),
 ]

@@ -4,7 +4,12 @@ from django.db import transaction
 
 from tenant_apps.bio_sites.components import COMPONENT_TYPES
 from tenant_apps.bio_sites.models import BioSite
-from tenant_apps.bio_sites.services import bio_component_add, bio_site_create, bio_site_publish
+from tenant_apps.bio_sites.services import (
+    bio_component_add,
+    bio_site_create,
+    bio_site_publish,
+    bio_site_settings_update,
+)
 
 DEMO_SLUG = "links"
 
@@ -24,7 +29,7 @@ def _demo_components(name: str) -> list[tuple[str, dict]]:
 
 
 @transaction.atomic
-def demo_bio_site_create(*, name: str) -> BioSite:
+def demo_bio_site_create(*, name: str, theme: str = "brand") -> BioSite:
     """A published bio site at /b/links/ (and /links/) with a typical set of components.
     Idempotent: a workspace that already has it keeps it as it is."""
     existing = BioSite.objects.filter(slug=DEMO_SLUG).first()
@@ -33,4 +38,6 @@ def demo_bio_site_create(*, name: str) -> BioSite:
     site = bio_site_create(name=f"{name} links", slug=DEMO_SLUG, actor=None)
     for type_key, data in _demo_components(name):
         bio_component_add(site=site, type_key=type_key, data=data, actor=None)
+    if theme != site.theme:
+        bio_site_settings_update(site=site, theme=theme, actor=None)
     return bio_site_publish(site=site, actor=None)

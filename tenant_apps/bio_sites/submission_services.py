@@ -132,3 +132,10 @@ def bio_submission_create(
             source=f"bio:{component.pk}",
         )
     return submission
+
+
+@transaction.atomic
+def bio_submission_delete(*, submission: BioSubmission, actor) -> None:
+    """Erase what a visitor sent, for good (a request to forget them, or spam). A copy
+    already handed to the CRM is the CRM's to erase."""
+    submission.delete()

@@ -21,6 +21,8 @@ from tenants.services import workspace_provision
 from tenants.teams import invitation_accept, invitation_create
 
 DEMO_PASSWORD = "demo-pass-2026"
+# One look per demo bio page: the workspace's own brand first, then built-in themes.
+DEMO_BIO_THEMES = ("brand", "sunset", "forest", "glass")
 PLATFORM_OWNER = "owner@mewayz.test"
 WORKSPACE_OWNER = "alex@acme.test"
 CUSTOMER = "sam@customer.test"
@@ -100,11 +102,12 @@ class Command(BaseCommand):
             for spec, workspace in zip(DEMO_WORKSPACES, workspaces, strict=True):
                 self._features(spec, workspace, workspace_owner)
             agency = self._agency(platform_owner)
-            for workspace in [*workspaces, *agency.workspaces.all()]:
+            sites = [*workspaces, *agency.workspaces.all()]
+            for workspace, theme in zip(sites, DEMO_BIO_THEMES * len(sites), strict=False):
                 # Crosses schemas: each site's sample pages live in its own schema.
                 with tenant_context(workspace):
                     demo_pages_create()
-                    demo_bio_site_create(name=workspace.name)
+                    demo_bio_site_create(name=workspace.name, theme=theme)
         self._print_summary(platform_owner, workspace_owner, workspaces, agency)
 
     def _identity(self, email, first_name, last_name, superuser=False) -> User:
