@@ -175,6 +175,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # The request.META key of the visitor's country as the proxy/CDN sets it (Cloudflare's).
 ANALYTICS_COUNTRY_HEADER = env_str("ANALYTICS_COUNTRY_HEADER", "HTTP_CF_IPCOUNTRY")
+# Without the header, a local GeoLite2 Country database (the file, or its folder) when one
+# is installed together with the `geoip2` package (tenant_apps.analytics.services).
+GEOIP_PATH = env_str("GEOIP_PATH", "") or None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
