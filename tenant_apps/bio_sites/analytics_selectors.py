@@ -15,13 +15,14 @@ from tenant_apps.analytics.selectors import DailyPoint, HourlyPoint
 from tenant_apps.bio_sites.components import COMPONENT_TYPES
 from tenant_apps.bio_sites.errors import AnalyticsRangeInvalidError
 from tenant_apps.bio_sites.models import BioComponent, BioSite
-from tenant_apps.bio_sites.selectors import CLICKABLE_TYPES
+from tenant_apps.bio_sites.selectors import (
+    ITEM_LINK_TYPES,
+    component_link_targets,
+)
 
 SUBJECT_TYPE = "bio_site"
 # Components whose clicks are counted: whole-component links, and the links in a group
 # (each one is a row of its own, told apart by its index: metadata["item"]).
-GROUP_TYPE = "link_group"
-LINK_TYPES = CLICKABLE_TYPES | {GROUP_TYPE}
 DELETED_LABEL = "Deleted link"
 # Preset ranges of the date picker: key -> days, today included.
 PRESETS = {"7": 7, "30": 30, "90": 90}
@@ -133,13 +134,39 @@ def _ctr(clicks: int, views: int) -> float:
     return clicks / views if views else 0.0
 
 
+def _item_labels(component: BioComponent, count: int) -> list[str]:
+    """What each link of a list component is called in the table."""
+    data = component.data
+    match component.type:
+        case "link_group":
+            labels = [link.get("title", "") for link in data.get("links", [])]
+        case "social_icons":
+            labels = [
+                item.get("network", "").replace("_", " ").title() for item in data.get("items", [])
+            ]
+        case "product_grid":
+            labels = [product.get("title", "") for product in data.get("products", [])]
+        case "app_store_badges":
+            labels = ["App Store", "Google Play"]
+        case "podcast":
+            labels = [
+                link.get("platform", "").replace("_", " ").title() for link in data.get("links", [])
+            ] + ["RSS feed"]
+        case _:
+            labels = []
+    return [
+        (labels[index] if index < len(labels) and labels[index] else f"Link {index + 1}")
+        for index in range(count)
+    ]
+
+
 def _link_rows(
     *, site: BioSite, targets: list[analytics.TargetClicks], views: int
 ) -> list[LinkStats]:
-    """Every link on the page in page order (clicked or not), then clicks on links that
-    are gone (most clicked first)."""
+    """Every tracked link on the page in page order (clicked or not; a list component's
+    links one by one), then clicks on links that are gone (most clicked first)."""
     counts = {(t.target, t.item): t for t in targets}
-    components = list(site.components.filter(type__in=LINK_TYPES).order_by("position"))
+    components = list(site.components.order_by("position"))
     rows: list[LinkStats] = []
     shown: set[tuple[str, int | None]] = set()
 
@@ -165,25 +192,29 @@ def _link_rows(
     by_id = {str(c.pk): c for c in components}
     for component in components:
         component_id = str(component.pk)
-        if component.type == GROUP_TYPE:
+        # The same addresses the page links and the click redirect follows.
+        urls = component_link_targets(type_key=component.type, data=component.data)
+        if component.type in ITEM_LINK_TYPES:
             group_title = _label(component)
-            for index, link in enumerate(component.data.get("links", [])):
-                add(
-                    (component_id, index),
-                    label=link.get("title", ""),
-                    group=group_title,
-                    type_key=GROUP_TYPE,
-                    url=link.get("url", ""),
-                )
-            # Clicks counted on the group as a whole (before links in groups were told apart).
+            labels = _item_labels(component, len(urls))
+            for index, url in enumerate(urls):
+                if url:
+                    add(
+                        (component_id, index),
+                        label=labels[index],
+                        group=group_title,
+                        type_key=component.type,
+                        url=url,
+                    )
+            # Clicks counted on the list as a whole (before its links were told apart).
             if (component_id, None) in counts:
-                add((component_id, None), label=group_title, type_key=GROUP_TYPE, url="")
-        else:
+                add((component_id, None), label=group_title, type_key=component.type, url="")
+        elif urls and urls[0]:
             add(
                 (component_id, None),
                 label=_label(component),
                 type_key=component.type,
-                url=component.data.get("url", ""),
+                url=urls[0],
             )
 
     for target in targets:  # already most clicked first
@@ -192,7 +223,7 @@ def _link_rows(
             continue
         # A component that is gone, or a link since removed from a group that is not.
         group = by_id.get(target.target)
-        group_title = _label(group) if group is not None and group.type == GROUP_TYPE else ""
+        group_title = _label(group) if group is not None and group.type in ITEM_LINK_TYPES else ""
         add(key, label=DELETED_LABEL, group=group_title, type_key="", url="", deleted=True)
     return rows
 
@@ -225,10 +256,15 @@ def bio_site_analytics(
     )
 
 
-def bio_link_get_for_site(*, site: BioSite, component_id) -> BioComponent:
-    """A component of `site` that goes through the click redirect (so it can have a QR
-    code of its own); 404 for anything else, including another site's components."""
-    component = site.components.filter(pk=component_id, type__in=CLICKABLE_TYPES).first()
-    if component is None or not component.data.get("url"):
+def bio_link_get_for_site(*, site: BioSite, component_id, item: int | None = None) -> BioComponent:
+    """A component of `site` whose link (its item `item`, for a list of links) goes
+    through the click redirect, so it can have a QR code of its own; 404 for anything
+    else, including another site's components and an index with no link."""
+    component = site.components.filter(pk=component_id).first()
+    if component is None or (item is None) == (component.type in ITEM_LINK_TYPES):
+        raise Http404("No such link.")
+    targets = component_link_targets(type_key=component.type, data=component.data)
+    index = item or 0
+    if index >= len(targets) or not targets[index]:
         raise Http404("No such link.")
     return component

@@ -7,7 +7,7 @@ urlpatterns = [
     path("<uuid:site_id>/analytics.csv", analytics_views.analytics_csv, name="analytics_csv"),
 ]
 
-# One route per format: site_qr_png, site_qr_svg, link_qr_png, link_qr_svg.
+# One route per format: site_qr_*, link_qr_* and link_item_qr_* (a link in a list).
 for _fmt in analytics_views.QR_CONTENT_TYPES:
     urlpatterns += [
         path(
@@ -21,5 +21,11 @@ for _fmt in analytics_views.QR_CONTENT_TYPES:
             analytics_views.link_qr,
             {"fmt": _fmt},
             name=f"link_qr_{_fmt}",
+        ),
+        path(
+            f"<uuid:site_id>/qr/<uuid:component_id>/<int:item>.{_fmt}",
+            analytics_views.link_qr,
+            {"fmt": _fmt},
+            name=f"link_item_qr_{_fmt}",
         ),
     ]

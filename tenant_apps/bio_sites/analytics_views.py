@@ -173,7 +173,6 @@ def _page(request, site, *, data=None, error=None, status=200):
             referrers=_named(data.referrers, {}, "Direct or unknown"),
             countries=_named(data.countries, _COUNTRY_NAMES, "Unknown"),
             devices=_named(data.devices, _DEVICE_NAMES, "Unknown"),
-            linkable=selectors.CLICKABLE_TYPES,
             ctr_percent=_percent(data.ctr),
             links=[(link, _percent(link.ctr)) for link in data.links],
         )
@@ -290,12 +289,13 @@ def site_qr(request, site_id, fmt: str):
 @workspace_permission_required(Permission.CONTENT_VIEW)
 @feature_required("bio_sites")
 @require_safe
-def link_qr(request, site_id, component_id, fmt: str):
+def link_qr(request, site_id, component_id, fmt: str, item: int | None = None):
     site = selectors.bio_site_get_for_actor(actor=request.user, site_id=site_id)
-    component = bio_link_get_for_site(site=site, component_id=component_id)
+    component = bio_link_get_for_site(site=site, component_id=component_id, item=item)
+    suffix = "" if item is None else f"-{item}"
     return _qr_response(
         request,
-        url=qr.bio_link_qr_url(site=site, component=component),
+        url=qr.bio_link_qr_url(site=site, component=component, item=item),
         fmt=fmt,
-        filename=f"{site.slug}-link-{str(component.pk)[:8]}-qr",
+        filename=f"{site.slug}-link-{str(component.pk)[:8]}{suffix}-qr",
     )

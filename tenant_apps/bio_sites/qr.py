@@ -28,8 +28,13 @@ def bio_site_qr_url(*, site: BioSite) -> str:
     return workspace_url(workspace=current_workspace(), path=f"{path}?{QR_QUERY}")
 
 
-def bio_link_qr_url(*, site: BioSite, component: BioComponent) -> str:
-    path = reverse("bio_sites:click", kwargs={"slug": site.slug, "component_id": component.pk})
+def bio_link_qr_url(*, site: BioSite, component: BioComponent, item: int | None = None) -> str:
+    """The tracked redirect of a link (of the link at `item` in a list of links)."""
+    kwargs = {"slug": site.slug, "component_id": component.pk}
+    if item is None:
+        path = reverse("bio_sites:click", kwargs=kwargs)
+    else:
+        path = reverse("bio_sites:click_item", kwargs={**kwargs, "item": item})
     return workspace_url(workspace=current_workspace(), path=f"{path}?{QR_QUERY}")
 
 

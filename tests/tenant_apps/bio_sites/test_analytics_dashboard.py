@@ -469,3 +469,46 @@ def test_the_numbers_cost_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         data = bio_site_analytics(site=site, start=DAY1, end=DAY2)
     assert (data.views, data.clicks) == (23, 25)
+
+
+def test_links_inside_lists_and_single_link_blocks_each_get_a_row_and_a_qr_code(
+    staff_client, alpha, site
+):
+    icons = bio_component_add(
+        site=site,
+        type_key="social_icons",
+        data={
+            "items": [
+                {"network": "instagram", "url": "https://instagram.com/ada"},
+                {"network": "youtube", "url": "https://youtube.com/@ada"},
+            ]
+        },
+        actor=None,
+    )
+    download = bio_component_add(
+        site=site,
+        type_key="file_download",
+        data={
+            "title": "Media kit",
+            "file_url": "https://files.example.com/kit.pdf",
+            "file_name": "kit.pdf",
+        },
+        actor=None,
+    )
+    _record(site, address="203.0.113.1")
+    _click(site, icons, address="203.0.113.1", item=1)
+    _click(site, download, address="203.0.113.1")
+
+    html = staff_client.get(_url(site), HTTP_HOST=host_of(alpha)).content.decode()
+
+    assert _row(html, f"{icons.pk}:0")[1] == ["0"]
+    assert "Youtube" in _row(html, f"{icons.pk}:1")[0] and _row(html, f"{icons.pk}:1")[1] == ["1"]
+    assert "Media" in _row(html, str(download.pk))[0] and _row(html, str(download.pk))[1] == ["1"]
+    assert "Deleted link" not in html
+    item_qr = f"/dashboard/bio/{site.pk}/qr/{icons.pk}/1.svg"
+    assert f'href="{item_qr}?download=1"' in html
+    qr = staff_client.get(item_qr, HTTP_HOST=host_of(alpha))
+    assert qr.status_code == 200 and qr["Content-Type"].startswith("image/svg+xml")
+    # Past the last icon, or an index on a one-link block: no code.
+    for path in (f"qr/{icons.pk}/2.svg", f"qr/{download.pk}/0.svg", f"qr/{icons.pk}.svg"):
+        assert staff_client.get(_url(site, path), HTTP_HOST=host_of(alpha)).status_code == 404
