@@ -3,10 +3,10 @@ serve them there, falling through to Wagtail's page serving otherwise.
 
 Both paths belong to Wagtail as well, so every page request of the workspace's site
 asks this first: the answer is a small map (published slugs, the root slug) kept in the
-tenant-scoped cache, so a warm visit costs two cache reads and no query. The map is
-stored under a version token (as page_cache does), and the token is replaced after any
-BioSite write commits: a map built from rows read before the write can then only be
-stored under the old token, which nobody reads again.
+tenant-scoped cache, so a warm visit costs one cache round trip and no query. The map is
+stored with the version token it was built under (as page_cache does), and the token is
+replaced after any BioSite write commits: a map built from rows read before the write
+carries the old token, which no reader accepts again.
 
 The token is bumped from post_save / post_delete receivers (connected in apps.py)
 rather than from the services, because it is cache bookkeeping that must follow every
@@ -35,8 +35,7 @@ class BioRoutes:
     root_slug: str | None
 
 
-def _routes_key(version: str) -> str:
-    return f"bio:routes:{version}"
+_ROUTES_KEY = "bio:routes"
 
 
 def _version() -> str:
@@ -51,17 +50,19 @@ def _version() -> str:
 
 def bio_routes() -> BioRoutes:
     """The published slugs and the published root site's slug of the current workspace."""
-    key = _routes_key(_version())
-    routes = cache.get(key)
-    if routes is None:
-        rows = BioSite.objects.filter(is_published=True).values_list("slug", "serves_root")
-        slugs, root = set(), None
-        for slug, serves_root in rows:
-            slugs.add(slug)
-            if serves_root:
-                root = slug
-        routes = BioRoutes(published_slugs=frozenset(slugs), root_slug=root)
-        cache.set(key, routes, timeout=ROUTES_TIMEOUT_SECONDS)
+    found = cache.get_many([_VERSION_KEY, _ROUTES_KEY])
+    version, stored = found.get(_VERSION_KEY), found.get(_ROUTES_KEY)
+    if version is not None and stored is not None and stored[0] == version:
+        return stored[1]
+    version = version or _version()
+    rows = BioSite.objects.filter(is_published=True).values_list("slug", "serves_root")
+    slugs, root = set(), None
+    for slug, serves_root in rows:
+        slugs.add(slug)
+        if serves_root:
+            root = slug
+    routes = BioRoutes(published_slugs=frozenset(slugs), root_slug=root)
+    cache.set(_ROUTES_KEY, (version, routes), timeout=ROUTES_TIMEOUT_SECONDS)
     return routes
 
 
