@@ -49,12 +49,12 @@ def _timeout_until(next_change) -> int:
     return timeout
 
 
-def _page_render(request, slug: str) -> tuple[str, str, ExperimentPlan | None, int]:
+def _page_render(request, slug: str) -> tuple[str, ExperimentPlan | None, int]:
     site = selectors.bio_site_published_get(slug=slug)
     components, next_change = selectors.bio_site_public_components(site=site)
     html = bio_page_html(request=request, site=site, components=components)
     plan = experiment_selectors.experiment_plan_for_site(site=site)
-    return str(site.pk), html, plan, _timeout_until(next_change)
+    return html, plan, _timeout_until(next_change)
 
 
 def _variant_render(request, slug: str, variant_id: str) -> tuple[str, int] | None:
@@ -105,12 +105,10 @@ def bio_page(request, slug: str):
         then=(lambda pipeline: event_deferred_push(pipeline, record)) if record else None,
     )
     if cached is None:
-        site_id, html, plan, timeout = _page_render(request, slug)
-        page_cache.page_cache_store(
-            slug=slug, version=version, entry=(site_id, html, plan), timeout=timeout
-        )
+        html, plan, timeout = _page_render(request, slug)
+        page_cache.page_cache_store(slug=slug, version=version, entry=(html, plan), timeout=timeout)
     else:
-        site_id, html, plan = cached
+        html, plan = cached
 
     # Crawlers see the control and get no cookie: what search engines index is the
     # page as its owner made it.
