@@ -417,3 +417,31 @@ def test_a_visit_to_no_page_is_deferred_but_never_written(browser, site):
     bio_site_unpublish(site=site, actor=None)
     assert event_deferred_record() == 0
     assert Event.objects.count() == 0
+
+
+def test_a_process_keeps_the_page_in_memory_but_checks_its_version_every_visit(browser, site, link):
+    assert "My shop" in browser.get("/b/ada/").content.decode()
+    with mock.patch.object(cache, "get", wraps=cache.get) as get:
+        assert "My shop" in browser.get("/b/ada/").content.decode()
+    # Warm: only the version token came from Redis, not the page.
+    assert not [c for c in get.call_args_list if c.args and c.args[0] == "bio:page:ada"]
+
+    # Another process changes the page: all it touches is the token in Redis.
+    with _commit_hooks():
+        bio_component_update(component=link, data={**link.data, "title": "Spring sale"}, actor=None)
+    html = browser.get("/b/ada/").content.decode()
+    assert "Spring sale" in html and "My shop" not in html
+
+
+def test_a_page_held_in_memory_still_expires_at_its_next_visibility_edge(browser, site, link):
+    soon = timezone.now() + timedelta(seconds=30)
+    with _commit_hooks():
+        bio_component_update(component=link, visible_until=soon, actor=None)
+    assert "My shop" in browser.get("/b/ada/").content.decode()
+    # Half a minute later the link's window has closed: the held copy has expired with it.
+    later = timezone.now() + timedelta(seconds=31)
+    with (
+        mock.patch("tenant_apps.bio_sites.page_cache.time.time", return_value=later.timestamp()),
+        mock.patch("django.utils.timezone.now", return_value=later),
+    ):
+        assert "My shop" not in browser.get("/b/ada/").content.decode()
