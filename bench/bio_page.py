@@ -5,7 +5,7 @@ Both are served in the same run by the same gunicorn server (production's sync w
 workspace's own host (django-tenants routes by the Host header). The bio page is a
 published site with twelve components, warmed before the run; every visit still defers
 its page view (a pipelined push onto the workspace's Redis list, as in production:
-tenant_apps.analytics.services.event_defer); nothing drains it here, and the bench
+tenant_apps.analytics.services.event_deferred_push); nothing drains it here, and the bench
 deletes the list afterwards.
 
 The load comes from a second process on loopback (bench/_bio_load.py): a few busy

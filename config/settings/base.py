@@ -116,6 +116,9 @@ PASSWORD_HASHERS = [
 # Sign-in protection (shared_apps.accounts.throttling): failed attempts counted in Redis
 # over a sliding window, per account (normalised email) and per client address.
 AUTH_THROTTLE_WINDOW_SECONDS = env_int("AUTH_THROTTLE_WINDOW_SECONDS", 15 * 60)
+# Signups and messages one visitor may send through a workspace's bio pages per window.
+BIO_SUBMISSION_THROTTLE_PER_VISITOR = env_int("BIO_SUBMISSION_THROTTLE_PER_VISITOR", 10)
+BIO_SUBMISSION_THROTTLE_WINDOW_SECONDS = env_int("BIO_SUBMISSION_THROTTLE_WINDOW_SECONDS", 10 * 60)
 SIGN_IN_THROTTLE_PER_ACCOUNT = env_int("SIGN_IN_THROTTLE_PER_ACCOUNT", 5)
 SIGN_IN_THROTTLE_PER_ADDRESS = env_int("SIGN_IN_THROTTLE_PER_ADDRESS", 20)
 PASSWORD_RESET_THROTTLE_PER_ADDRESS = env_int("PASSWORD_RESET_THROTTLE_PER_ADDRESS", 5)

@@ -30,10 +30,16 @@ class Limit:
     scope: str
     # The setting that holds the maximum number of events per window.
     setting: str
+    # The setting that holds the window's length in seconds.
+    window_setting: str = "AUTH_THROTTLE_WINDOW_SECONDS"
 
     @property
     def maximum(self) -> int:
         return max(1, int(getattr(settings, self.setting)))
+
+    @property
+    def window(self) -> int:
+        return max(1, int(getattr(settings, self.window_setting)))
 
 
 SIGN_IN_PER_ACCOUNT = Limit("sign-in:account", "SIGN_IN_THROTTLE_PER_ACCOUNT")
@@ -55,10 +61,6 @@ class ThrottleState:
 
 
 OPEN = ThrottleState(blocked=False)
-
-
-def _window() -> int:
-    return max(1, int(settings.AUTH_THROTTLE_WINDOW_SECONDS))
 
 
 def _now() -> float:
@@ -85,7 +87,7 @@ def _state(*, maximum: int, previous: int, current: int, elapsed: float, window:
 
 
 def _counts(limit: Limit, subject: str, now: float) -> tuple[int, int, float, int]:
-    window = _window()
+    window = limit.window
     bucket = int(now // window)
     previous_key, current_key = _key(limit, subject, bucket - 1), _key(limit, subject, bucket)
     values = cache.get_many([previous_key, current_key])
@@ -108,7 +110,7 @@ def throttle_state(*, limit: Limit, subject: str) -> ThrottleState:
 def throttle_hit(*, limit: Limit, subject: str) -> ThrottleState:
     """Count one event for the subject; returns the state after counting it."""
     now = _now()
-    window = _window()
+    window = limit.window
     bucket = int(now // window)
     key = _key(limit, subject, bucket)
     # The bucket lives two windows: its own, and the next one, where it is "previous".
@@ -124,7 +126,7 @@ def throttle_hit(*, limit: Limit, subject: str) -> ThrottleState:
 
 
 def throttle_reset(*, limit: Limit, subject: str) -> None:
-    bucket = int(_now() // _window())
+    bucket = int(_now() // limit.window)
     cache.delete_many([_key(limit, subject, bucket - 1), _key(limit, subject, bucket)])
 
 

@@ -303,32 +303,6 @@ def event_deferred_push(pipeline, record: str) -> None:
     pipeline.sadd(_pending_schemas_key(), connection.schema_name)
 
 
-def event_defer(
-    *,
-    request: HttpRequest,
-    kind: str,
-    subject_type: str,
-    subject_id: str,
-    variant: str = "",
-    metadata: dict | None = None,
-) -> None:
-    """event_record without touching the database: queued for event_deferred_record,
-    which the beat drains every few seconds. Known bots are dropped here already."""
-    record = event_deferred_capture(
-        request=request,
-        kind=kind,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        variant=variant,
-        metadata=metadata,
-    )
-    if record is None:
-        return
-    pipeline = redis_client().pipeline(transaction=False)
-    event_deferred_push(pipeline, record)
-    pipeline.execute()
-
-
 @functools.cache
 def _resolvers() -> dict:
     """{name: function} from every app's `analytics_deferred_resolvers` ({name: dotted

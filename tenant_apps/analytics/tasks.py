@@ -1,4 +1,4 @@
-"""Writing deferred events (services.event_defer) to the database."""
+"""Writing deferred events (services.event_deferred_capture and event_deferred_push)."""
 
 from config.celery import app
 from tenant_apps.analytics.services import event_deferred_record, event_deferred_schemas_take

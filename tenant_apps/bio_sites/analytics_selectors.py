@@ -12,7 +12,7 @@ from django.http import Http404
 
 from tenant_apps.analytics import selectors as analytics
 from tenant_apps.analytics.selectors import DailyPoint, HourlyPoint
-from tenant_apps.bio_sites.components import COMPONENT_TYPES
+from tenant_apps.bio_sites.components import component_title
 from tenant_apps.bio_sites.errors import AnalyticsRangeInvalidError
 from tenant_apps.bio_sites.models import BioComponent, BioSite
 from tenant_apps.bio_sites.selectors import (
@@ -122,12 +122,7 @@ def analytics_range_check(*, start: datetime.date, end: datetime.date) -> None:
 
 
 def _label(component: BioComponent) -> str:
-    data = component.data
-    for key in ("title", "label", "heading", "text"):
-        if isinstance(data.get(key), str) and data[key]:
-            return data[key]
-    kind = COMPONENT_TYPES.get(component.type)
-    return kind.label if kind else component.type
+    return component_title(type_key=component.type, data=component.data)
 
 
 def _ctr(clicks: int, views: int) -> float:

@@ -1116,6 +1116,22 @@ def _field_errors(error: ValidationError) -> dict[str, list[str]]:
     return fields
 
 
+def component_type_label(type_key: str) -> str:
+    """The type's label ("Link", "Email signup"); the key itself for a retired type."""
+    kind = COMPONENT_TYPES.get(type_key)
+    return kind.label if kind else type_key
+
+
+def component_title(*, type_key: str, data: dict) -> str:
+    """A short human name for a component: its own title or label, else its type's label."""
+    for key in ("title", "label", "name", "heading", "question", "text"):
+        value = data.get(key) if isinstance(data, dict) else None
+        if isinstance(value, str) and value.strip():
+            value = value.strip()
+            return value if len(value) <= 40 else value[:39] + "…"
+    return component_type_label(type_key)
+
+
 def component_type_get(*, type_key: str) -> ComponentType:
     component_type = COMPONENT_TYPES.get(type_key) if isinstance(type_key, str) else None
     if component_type is None:

@@ -24,7 +24,11 @@ from config.errors import ApplicationError
 from config.forms import form_add_application_error
 from shared_apps.billing.gate import ON, feature_required, feature_state
 from tenant_apps.bio_sites import selectors, services
-from tenant_apps.bio_sites.components import COMPONENT_TYPES, component_data_validate
+from tenant_apps.bio_sites.components import (
+    COMPONENT_TYPES,
+    component_data_validate,
+    component_title,
+)
 from tenant_apps.bio_sites.errors import ComponentDataInvalidError
 from tenant_apps.bio_sites.forms import (
     BioSiteCreateForm,
@@ -201,7 +205,7 @@ def _rows(site) -> list[dict]:
         rows.append(
             {
                 "component": component,
-                "title": services.component_title(type_key=component.type, data=component.data),
+                "title": component_title(type_key=component.type, data=component.data),
                 "type_label": kind.label if kind else component.type,
                 "scheduled": scheduled,
                 "live": live,

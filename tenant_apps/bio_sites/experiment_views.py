@@ -17,7 +17,7 @@ from config.errors import ApplicationError
 from config.forms import form_add_application_error
 from shared_apps.billing.gate import feature_required
 from tenant_apps.bio_sites import selectors
-from tenant_apps.bio_sites.components import COMPONENT_TYPES
+from tenant_apps.bio_sites.components import component_title, component_type_label
 from tenant_apps.bio_sites.experiment_selectors import (
     experiment_get_for_site,
     experiment_results,
@@ -31,7 +31,6 @@ from tenant_apps.bio_sites.experiment_services import (
     experiment_end,
 )
 from tenant_apps.bio_sites.models import BioComponent, BioExperiment
-from tenant_apps.bio_sites.services import component_title
 from tenant_apps.bio_sites.themes import THEMES
 from tenants.roles import Permission, user_allows, workspace_permission_required
 
@@ -39,9 +38,8 @@ _ACTIVE_MODULE = "bio"
 
 
 def _component_label(component: BioComponent) -> str:
-    kind = COMPONENT_TYPES.get(component.type)
     title = component_title(type_key=component.type, data=component.data)
-    label = kind.label if kind else component.type
+    label = component_type_label(component.type)
     return f"{component.position + 1}. {label}" + (f": {title}" if title != label else "")
 
 

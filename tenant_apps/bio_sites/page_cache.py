@@ -95,16 +95,28 @@ def page_cache_store(*, slug: str, version: str, entry, timeout: int) -> None:
     _local_put(slug, version, expires_at, entry)
 
 
-def page_cache_version(*, slug: str) -> str:
-    version = cache.get(_version_key(slug))
+def version_token(key: str) -> str:
+    """The version token stored at `key`, made on first use (this module's scheme, also
+    used by routing.py for the route map)."""
+    version = cache.get(key)
     if version is None:
         version = uuid.uuid4().hex
         # `add` so concurrent first visits agree on one token.
-        cache.add(_version_key(slug), version, timeout=None)
-        version = cache.get(_version_key(slug)) or version
+        cache.add(key, version, timeout=None)
+        version = cache.get(key) or version
     return version
+
+
+def version_token_replace_on_commit(key: str) -> None:
+    """Replace the token at `key` once the current transaction commits, retiring whatever
+    was cached under the old one."""
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, timeout=None))
+
+
+def page_cache_version(*, slug: str) -> str:
+    return version_token(_version_key(slug))
 
 
 def page_cache_invalidate(*, slug: str) -> None:
     """Retire every cached copy of the page at `slug` once the current transaction commits."""
-    transaction.on_commit(lambda: cache.set(_version_key(slug), uuid.uuid4().hex, timeout=None))
+    version_token_replace_on_commit(_version_key(slug))

@@ -13,14 +13,13 @@ rather than from the services, because it is cache bookkeeping that must follow 
 way a site changes (publish, rename, root, delete, restore from a revision).
 """
 
-import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 from wagtail.views import serve as wagtail_serve
 
 from tenant_apps.bio_sites.models import BioSite
+from tenant_apps.bio_sites.page_cache import version_token, version_token_replace_on_commit
 from tenant_apps.bio_sites.services import RESERVED_SLUGS
 from tenant_apps.bio_sites.views import bio_page
 
@@ -38,23 +37,13 @@ class BioRoutes:
 _ROUTES_KEY = "bio:routes"
 
 
-def _version() -> str:
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        # `add` so concurrent first visits agree on one token.
-        cache.add(_VERSION_KEY, version, timeout=None)
-        version = cache.get(_VERSION_KEY) or version
-    return version
-
-
 def bio_routes() -> BioRoutes:
     """The published slugs and the published root site's slug of the current workspace."""
     found = cache.get_many([_VERSION_KEY, _ROUTES_KEY])
     version, stored = found.get(_VERSION_KEY), found.get(_ROUTES_KEY)
     if version is not None and stored is not None and stored[0] == version:
         return stored[1]
-    version = version or _version()
+    version = version or version_token(_VERSION_KEY)
     rows = BioSite.objects.filter(is_published=True).values_list("slug", "serves_root")
     slugs, root = set(), None
     for slug, serves_root in rows:
@@ -68,7 +57,7 @@ def bio_routes() -> BioRoutes:
 
 def bio_routes_invalidate() -> None:
     """Retire the map once the current transaction commits."""
-    transaction.on_commit(lambda: cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    version_token_replace_on_commit(_VERSION_KEY)
 
 
 def bio_site_changed(sender, **kwargs) -> None:

@@ -18,7 +18,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from config.errors import ApplicationError
-from tenant_apps.bio_sites.components import COMPONENT_TYPES, component_data_validate
+from tenant_apps.bio_sites.components import (
+    component_data_validate,
+    component_title,
+    component_type_label,
+)
 from tenant_apps.bio_sites.errors import (
     BioSiteInvalidError,
     BioSiteSlugTakenError,
@@ -86,25 +90,13 @@ def _positions_compact(*, site: BioSite, ordered: list[BioComponent]) -> None:
         BioComponent.objects.bulk_update(changed, ["position"])
 
 
-def component_title(*, type_key: str, data: dict) -> str:
-    """A short human name for a component: its own title or label, else its type's label."""
-    for key in ("title", "label", "name", "heading", "question", "text"):
-        value = data.get(key) if isinstance(data, dict) else None
-        if isinstance(value, str) and value.strip():
-            value = value.strip()
-            return value if len(value) <= 40 else value[:39] + "…"
-    kind = COMPONENT_TYPES.get(type_key)
-    return kind.label if kind else type_key
-
-
 def _quoted(component: BioComponent) -> str:
     title = component_title(type_key=component.type, data=component.data)
     return f"‘{title}’"  # noqa: RUF001 - typographic quotes, shown to people
 
 
 def _type_label(type_key: str) -> str:
-    kind = COMPONENT_TYPES.get(type_key)
-    label = kind.label if kind else type_key
+    label = component_type_label(type_key)
     return f"{'an' if label[:1].lower() in 'aeiou' else 'a'} {label}"
 
 

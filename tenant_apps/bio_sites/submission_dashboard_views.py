@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from config.csv_export import csv_response
 from shared_apps.billing.gate import feature_required
 from tenant_apps.bio_sites import selectors
-from tenant_apps.bio_sites.components import COMPONENT_TYPES
+from tenant_apps.bio_sites.components import component_type_label
 from tenant_apps.bio_sites.submission_selectors import (
     SUBMISSION_KINDS,
     bio_submission_get_for_site,
@@ -37,11 +37,6 @@ def _filters(source) -> tuple[str, str]:
     search = source.get("q", "").strip()[:_MAX_SEARCH_CHARS]
     kind = source.get("type", "")
     return search, kind if kind in SUBMISSION_KINDS else ""
-
-
-def _type_label(kind: str) -> str:
-    component_type = COMPONENT_TYPES.get(kind)
-    return component_type.label if component_type else kind
 
 
 def _query(*, search: str, kind: str, page: str = "") -> str:
@@ -68,10 +63,10 @@ def submission_list(request, site_id):
             "site": site,
             "active": "submissions",
             "page": page,
-            "rows": [(s, _type_label(s.component_type)) for s in page.object_list],
+            "rows": [(s, component_type_label(s.component_type)) for s in page.object_list],
             "search": search,
             "kind": kind,
-            "kinds": [(k, _type_label(k)) for k in SUBMISSION_KINDS],
+            "kinds": [(k, component_type_label(k)) for k in SUBMISSION_KINDS],
             "filtered": bool(search or kind),
             "filter_query": filter_query,
             "excerpt_chars": EXCERPT_CHARS,

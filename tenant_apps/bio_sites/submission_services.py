@@ -10,18 +10,21 @@ contact is handed to it through the one call pages use (cms.services).
 
 import re
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
 
 from cms.services import Contact, contact_hand_off_to_crm
+from shared_apps.accounts.throttling import Limit, throttle_hit, throttle_state
 from tenant_apps.bio_sites.errors import SubmissionInvalidError, SubmissionRateLimitedError
 from tenant_apps.bio_sites.models import BioComponent, BioSite, BioSubmission
 
 # Every attempt counts, valid or not: bad input is as cheap to send as good.
-SUBMISSION_LIMIT = 10
-SUBMISSION_WINDOW_SECONDS = 10 * 60
+SUBMISSIONS_PER_VISITOR = Limit(
+    "bio-submit:visitor",
+    "BIO_SUBMISSION_THROTTLE_PER_VISITOR",
+    window_setting="BIO_SUBMISSION_THROTTLE_WINDOW_SECONDS",
+)
 
 MAX_LENGTHS = {"name": 120, "email": 254, "phone": 20, "subject": 200, "message": 5000}
 
@@ -32,17 +35,11 @@ _email_validator = EmailValidator(message="Enter an email address like name@exam
 
 
 def _rate_limit_take(*, visitor_key: str) -> None:
-    # The cache is tenant-scoped (django-tenants' key function), so limits are per
-    # workspace; `add` then `incr` so concurrent first attempts share one counter.
-    key = f"bio:submit-rate:{visitor_key}"
-    cache.add(key, 0, timeout=SUBMISSION_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this is the first of a new window
-        cache.add(key, 1, timeout=SUBMISSION_WINDOW_SECONDS)
-        count = 1
-    if count > SUBMISSION_LIMIT:
+    # The one throttle (counters in the tenant-scoped cache, so limits are per workspace):
+    # refused once the visitor has used the window's quota, then counted.
+    if throttle_state(limit=SUBMISSIONS_PER_VISITOR, subject=visitor_key).blocked:
         raise SubmissionRateLimitedError()
+    throttle_hit(limit=SUBMISSIONS_PER_VISITOR, subject=visitor_key)
 
 
 def _phone_clean(value: str) -> str:

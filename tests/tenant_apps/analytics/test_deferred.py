@@ -1,4 +1,5 @@
-"""Deferred events: what pages served from the cache record (event_defer), written by
+"""Deferred events: what pages served from the cache queue (event_deferred_capture and
+event_deferred_push, in the Redis round trip that reads the page), written by
 the drain (event_deferred_record) that beat's dispatcher sends into each workspace."""
 
 from unittest import mock
@@ -16,7 +17,8 @@ from tenant_apps.analytics.models import Event
 from tenant_apps.analytics.services import (
     PENDING_KEY,
     _pending_schemas_key,
-    event_defer,
+    event_deferred_capture,
+    event_deferred_push,
     event_deferred_record,
     event_deferred_schemas_take,
 )
@@ -36,7 +38,13 @@ def _defer(*, ua=IPHONE, address=ADDRESS, subject_id="site-1", path="/?utm_sourc
         HTTP_CF_IPCOUNTRY="NL",
     )
     kwargs.setdefault("kind", Event.PAGE_VIEW)
-    event_defer(request=request, subject_type="bio_site", subject_id=subject_id, **kwargs)
+    record = event_deferred_capture(
+        request=request, subject_type="bio_site", subject_id=subject_id, **kwargs
+    )
+    if record is not None:  # None: a known bot, dropped before anything is queued
+        pipeline = redis_client().pipeline(transaction=False)
+        event_deferred_push(pipeline, record)
+        pipeline.execute()
 
 
 def test_a_deferred_event_is_written_by_the_drain_like_a_recorded_one():

@@ -6,7 +6,7 @@ from django.test import Client, RequestFactory
 from django_tenants.utils import tenant_context
 
 from tenant_apps.analytics.models import Event
-from tenant_apps.analytics.services import event_defer, event_deferred_record, event_record
+from tenant_apps.analytics.services import event_record
 from tenant_apps.bio_sites.ab_stats import two_proportion_test
 from tenant_apps.bio_sites.errors import (
     BioErrorCode,
@@ -255,25 +255,13 @@ def test_a_second_running_test_on_the_same_page_is_a_409(site):
 def _record(site, *, variant, visitor: int, kind=Event.PAGE_VIEW, target=None):
     """Through the real recorders: a distinct address per visitor, so distinct hashes."""
     meta = {"HTTP_USER_AGENT": BROWSER, "REMOTE_ADDR": f"10.0.{visitor // 250}.{visitor % 250}"}
-    request = RequestFactory().get("/", **meta)
-    if kind == Event.PAGE_VIEW:
-        # The page defers its views; the drain writes them.
-        event_defer(
-            request=request,
-            kind=Event.PAGE_VIEW,
-            subject_type="bio_site",
-            subject_id=str(site.pk),
-            variant=str(variant.pk),
-        )
-        event_deferred_record()
-        return
     event_record(
-        request=request,
-        kind=Event.CLICK,
+        request=RequestFactory().get("/", **meta),
+        kind=kind,
         subject_type="bio_site",
         subject_id=str(site.pk),
         variant=str(variant.pk),
-        metadata={"target": str(target.pk)},
+        metadata={"target": str(target.pk)} if target is not None else None,
     )
 
 

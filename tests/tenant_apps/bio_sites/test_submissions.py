@@ -9,7 +9,6 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from tenant_apps.analytics.models import Event
-from tenant_apps.bio_sites import submission_services
 from tenant_apps.bio_sites.models import BioSubmission
 from tenant_apps.bio_sites.services import (
     bio_component_add,
@@ -199,8 +198,8 @@ def test_the_honeypot_looks_like_success_but_stores_nothing(browser, signup):
     assert not Event.objects.filter(kind="signup").exists()
 
 
-def test_a_visitor_is_rate_limited(browser, alpha, signup, monkeypatch):
-    monkeypatch.setattr(submission_services, "SUBMISSION_LIMIT", 2)
+def test_a_visitor_is_rate_limited(browser, alpha, signup, settings):
+    settings.BIO_SUBMISSION_THROTTLE_PER_VISITOR = 2
     for n in range(2):
         assert browser.post(_url(signup), {"email": f"ada{n}@example.com"}).status_code == 303
 

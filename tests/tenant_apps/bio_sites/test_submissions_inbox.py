@@ -174,8 +174,8 @@ def test_the_empty_inbox_explains_where_submissions_come_from(staff_client, alph
     assert "Export CSV" not in html
 
 
-def test_pages_hold_50_submissions(staff_client, alpha, site, forms, monkeypatch):
-    monkeypatch.setattr(submission_services, "SUBMISSION_LIMIT", 100)
+def test_pages_hold_50_submissions(staff_client, alpha, site, forms, settings):
+    settings.BIO_SUBMISSION_THROTTLE_PER_VISITOR = 100
     sent = [
         _send(alpha, forms["email"], {"email": f"fan{n}@example.com"}, visitor="fan")
         for n in range(51)
